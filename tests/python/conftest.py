@@ -1,0 +1,29 @@
+"""Shared fixtures for the pytest suite (run by ctest as the test 'python').
+
+ctest sets PYTHONPATH=build/python, SIPBED_SHARED_DIR and SIPBED_BIN; when pytest
+is run by hand, the defaults below assume the layout of a `make build` tree.
+"""
+
+import os
+import pathlib
+
+import pytest
+
+SOURCE_DIR = pathlib.Path(os.environ.get("SIPBED_SOURCE_DIR",
+                                         pathlib.Path(__file__).resolve().parents[2]))
+
+
+@pytest.fixture(scope="session")
+def shared_dir():
+    path = pathlib.Path(os.environ.get("SIPBED_SHARED_DIR", SOURCE_DIR.parent / "shared"))
+    if not (path / "torture").is_dir():
+        pytest.skip(f"shared dir {path} has no torture/ folder (set SIPBED_SHARED_DIR)")
+    return path
+
+
+@pytest.fixture(scope="session")
+def sipbed_bin():
+    path = pathlib.Path(os.environ.get("SIPBED_BIN", SOURCE_DIR / "build" / "sipbed"))
+    if not path.is_file():
+        pytest.skip(f"sipbed binary {path} not built (set SIPBED_BIN)")
+    return path
