@@ -102,6 +102,13 @@ NatRouting::GetTypeId()
                           BooleanValue(false),
                           MakeBooleanAccessor(&NatRouting::m_inboundRefresh),
                           MakeBooleanChecker())
+            .AddAttribute("TcpRequireSyn",
+                          "Create TCP state only for an outbound SYN and drop other outbound "
+                          "segments that match no connection (strict tracking); when false, "
+                          "any outbound segment opens state (loose tracking).",
+                          BooleanValue(true),
+                          MakeBooleanAccessor(&NatRouting::m_tcpRequireSyn),
+                          MakeBooleanChecker())
             .AddAttribute("TcpEstablishedTimeout",
                           "Idle timeout of an established TCP connection (RFC 5382 REQ-5: "
                           "at least 2 h 4 min).",
@@ -139,6 +146,7 @@ NatRouting::NatRouting()
       m_portPreservation(true),
       m_hairpinning(true),
       m_inboundRefresh(false),
+      m_tcpRequireSyn(true),
       m_static(CreateObject<Ipv4StaticRouting>()),
       m_random(std::make_unique<Random>()),
       m_current(0)
@@ -167,6 +175,7 @@ NatRouting::MakeConfig() const
     c.hairpinning = m_hairpinning;
     c.udpTimeout = m_udpTimeout.GetNanoSeconds();
     c.inboundRefreshesUdp = m_inboundRefresh;
+    c.tcpRequireSyn = m_tcpRequireSyn;
     c.tcpEstablishedTimeout = m_tcpEstablishedTimeout.GetNanoSeconds();
     c.tcpTransitoryTimeout = m_tcpTransitoryTimeout.GetNanoSeconds();
     return c;

@@ -128,6 +128,7 @@ class NatRouting : public ns3::Ipv4RoutingProtocol
     bool m_hairpinning;
     ns3::Time m_udpTimeout;
     bool m_inboundRefresh;
+    bool m_tcpRequireSyn;
     ns3::Time m_tcpEstablishedTimeout;
     ns3::Time m_tcpTransitoryTimeout;
 

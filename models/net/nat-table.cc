@@ -67,6 +67,8 @@ ToString(NatTable::DropReason r)
         return "ports-exhausted";
     case NatTable::DropReason::kUnsolicitedTcp:
         return "unsolicited-tcp";
+    case NatTable::DropReason::kTcpWithoutState:
+        return "tcp-without-state";
     }
     return "?";
 }
@@ -295,6 +297,13 @@ NatTable::Outbound(IpProto proto, Endpoint src, Endpoint dst, TcpFlags flags, Ti
     {
         Remove(it->second, true, m_mappings[it->second].expiry);
         it = m_byOut.end();
+    }
+    if (proto == IpProto::kTcp && m_config.tcpRequireSyn && !(flags.syn && !flags.ack) &&
+        (it == m_byOut.end() || !FindConn(m_mappings[it->second], dst, now)))
+    {
+        r.reason = DropReason::kTcpWithoutState;
+        ++m_counters.droppedOther;
+        return r;
     }
     if (it == m_byOut.end())
     {

@@ -91,6 +91,12 @@ struct NatConfig
     TimeNs tcpEstablishedTimeout = SecondsToNs(7440);
     /// RFC 5382 REQ-5: transitory (half-open or closing) timeout, at least 4 min.
     TimeNs tcpTransitoryTimeout = SecondsToNs(240);
+    /// TCP state is created only by an outbound SYN; any other outbound TCP
+    /// segment that matches no connection is dropped (as strict connection
+    /// trackers do). When false, a mid-connection segment opens state too
+    /// (Linux conntrack's loose mode), so a rebooted NAT can carry on an old
+    /// connection unnoticed.
+    bool tcpRequireSyn = true;
     /// External ports handed out when the internal one cannot be kept.
     uint16_t portMin = 1024;
     uint16_t portMax = 65535;
@@ -122,6 +128,7 @@ class NatTable
         kNoHairpinning, ///< inside host addressed the external address, hairpinning off
         kPortsExhausted,
         kUnsolicitedTcp, ///< inbound TCP that matches no connection the inside opened
+        kTcpWithoutState, ///< outbound non-SYN TCP segment with no connection (tcpRequireSyn)
     };
 
     struct Result

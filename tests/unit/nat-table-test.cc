@@ -403,3 +403,29 @@ TEST(NatBehaviorNames, ParseAndPrint)
     EXPECT_EQ(ToString(b), "address-and-port-dependent");
     EXPECT_FALSE(ParseNatBehavior("full-cone", b));
 }
+
+TEST(NatTcp, StrictTrackingDropsAMidConnectionSegmentAfterAReboot)
+{
+    SequenceRandom rnd;
+    NatTable nat(NatConfig(), kPublic, rnd); // tcpRequireSyn by default
+    auto syn = nat.Outbound(IpProto::kTcp, kHost, kServer1, kSyn, S(0));
+    nat.Inbound(IpProto::kTcp, kServer1, syn.src, kSynAck, S(1));
+    nat.Reboot(S(2), 0);
+    auto r = nat.Outbound(IpProto::kTcp, kHost, kServer1, kAck, S(3));
+    EXPECT_EQ(r.verdict, NatTable::Verdict::kDrop);
+    EXPECT_EQ(r.reason, NatTable::DropReason::kTcpWithoutState);
+    EXPECT_EQ(nat.GetMappingCount(), 0u);
+}
+
+TEST(NatTcp, LooseTrackingLetsAMidConnectionSegmentOpenState)
+{
+    NatConfig cfg;
+    cfg.tcpRequireSyn = false;
+    SequenceRandom rnd;
+    NatTable nat(cfg, kPublic, rnd);
+    auto syn = nat.Outbound(IpProto::kTcp, kHost, kServer1, kSyn, S(0));
+    nat.Reboot(S(2), 0);
+    auto r = nat.Outbound(IpProto::kTcp, kHost, kServer1, kAck, S(3));
+    EXPECT_EQ(r.verdict, NatTable::Verdict::kForward);
+    EXPECT_EQ(r.src, syn.src); // same external port again: port preservation
+}
