@@ -9,6 +9,8 @@
 #ifndef SIPBED_NAT_TABLE_H
 #define SIPBED_NAT_TABLE_H
 
+#include "models/net/time-ns.h"
+
 #include <cstdint>
 #include <functional>
 #include <queue>
@@ -18,15 +20,6 @@
 
 namespace sipbed
 {
-
-/// Simulated time in nanoseconds (the unit of ns-3's Time).
-using TimeNs = int64_t;
-
-constexpr TimeNs
-SecondsToNs(double s)
-{
-    return static_cast<TimeNs>(s * 1e9);
-}
 
 /// RFC 4787 4.1 (mapping) and 5 (filtering) behaviours.
 enum class NatBehavior : uint8_t
