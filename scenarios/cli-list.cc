@@ -1,9 +1,12 @@
 // sipbed list: the scenarios, one line each.
 
 #include "cli.h"
+#include "scenario-registry.h"
 
 #include <boost/program_options.hpp>
 
+#include <algorithm>
+#include <iomanip>
 #include <iostream>
 
 namespace po = boost::program_options;
@@ -29,11 +32,28 @@ ListMain(const std::vector<std::string>& args)
     }
     if (vm.count("help"))
     {
-        PrintHelp(usage, "List the scenarios that 'sipbed run' knows, one line each.", options);
+        PrintHelp(usage,
+                  "List the scenarios that 'sipbed run' knows, one line each: the name and a\n"
+                  "summary. 'sipbed run NAME --help' lists a scenario's parameters.",
+                  options);
         return kExitSuccess;
     }
-    // The scenario registry is still empty: scenarios arrive with later issues.
-    std::cerr << "sipbed list: no scenarios are registered yet\n";
+    const auto scenarios = ScenarioRegistry::Get().List();
+    if (scenarios.empty())
+    {
+        std::cerr << "sipbed list: no scenarios are registered yet\n";
+        return kExitSuccess;
+    }
+    size_t width = 0;
+    for (const ScenarioInfo* scenario : scenarios)
+    {
+        width = std::max(width, scenario->GetName().size());
+    }
+    for (const ScenarioInfo* scenario : scenarios)
+    {
+        std::cout << std::left << std::setw(static_cast<int>(width) + 2) << scenario->GetName()
+                  << scenario->GetSummary() << "\n";
+    }
     return kExitSuccess;
 }
 

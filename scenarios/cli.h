@@ -27,6 +27,15 @@ struct Subcommand
     int (*main)(const std::vector<std::string>& args); //!< runs it, returns the exit status
 };
 
+/**
+ * The whole command line: `sipbed [--help|--version] COMMAND [ARGS...]`.
+ * main.cc calls it; test programs register test-only scenarios
+ * (ScenarioRegistry::Add) and then call it too.
+ *
+ * \return the exit status
+ */
+int SipbedMain(int argc, char** argv);
+
 /// All subcommands, in the order `sipbed --help` lists them.
 const std::vector<Subcommand>& Subcommands();
 

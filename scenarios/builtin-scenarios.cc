@@ -1,0 +1,19 @@
+// The scenarios shipped with sipbed: one line each. Every scenario file
+// (scenarios/NAME.cc) defines a function returning its ScenarioInfo; declare
+// it here and add it to RegisterBuiltinScenarios. Why a list rather than
+// self-registering objects: see ScenarioRegistry.
+
+#include "scenario-registry.h"
+
+namespace sipbed
+{
+
+ScenarioInfo NatKeepaliveScenarioInfo(); // scenarios/nat-keepalive.cc
+
+void
+RegisterBuiltinScenarios(ScenarioRegistry& registry)
+{
+    registry.Add(NatKeepaliveScenarioInfo());
+}
+
+} // namespace sipbed
