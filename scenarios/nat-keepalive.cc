@@ -6,6 +6,7 @@
 // docs/nat-keepalive.md explains the metrics.
 #include "scenarios/run-context.h"
 #include "scenarios/scenario.h"
+#include "sim/failure-plan.h"
 #include "sim/fault-helper.h"
 #include "sim/keepalive-client.h"
 #include "sim/keepalive-server.h"
@@ -17,6 +18,7 @@
 #include "ns3/uinteger.h"
 
 #include <map>
+#include <memory>
 
 namespace sipbed
 {
@@ -39,8 +41,10 @@ class NatKeepaliveScenario : public Scenario
         m_probeInterval = p.GetTime("probe_interval");
         m_failure = p.GetString("failure");
         m_failureTime = p.GetTime("failure_time");
-        m_failureEnd = m_failure == "link-down" ? m_failureTime + p.GetTime("failure_duration")
-                                                : m_failureTime;
+        // nat-reboot is instantaneous; the others last failure_duration (for
+        // a power cut: until the earliest boot).
+        const bool instantaneous = m_failure == "nat-reboot" || m_failure == "nat-reboot-new-address";
+        m_failureEnd = instantaneous ? m_failureTime : m_failureTime + p.GetTime("failure_duration");
         const Time duration = p.GetTime("duration");
         if (m_failure != "none" && m_failureTime >= duration)
         {
@@ -78,6 +82,20 @@ class NatKeepaliveScenario : public Scenario
         events.DeclareColumn("client", EventTable::ColumnType::INTEGER);
         events.DeclareColumn("detail", EventTable::ColumnType::TEXT);
         events.DeclareColumn("delay_s", EventTable::ColumnType::REAL);
+        m_plan = std::make_unique<FailurePlan>(events);
+        streams.Assign("failures", [&](int64_t s) { return m_plan->AssignStreams(s); });
+        // A restarted server numbers its probe rounds from 1 again.
+        m_plan->SetListener([this](const std::string& node, const std::string& kind) {
+            if (node == "server" && kind == "node_crash")
+            {
+                m_serverDown = true;
+            }
+            if (node == "server" && kind == "node_restart")
+            {
+                m_serverDown = false;
+                m_roundOffset = static_cast<uint32_t>(m_rounds.size());
+            }
+        });
 
         // Server on the registrar's node.
         m_server = CreateObject<KeepaliveServer>();
@@ -195,10 +213,18 @@ class NatKeepaliveScenario : public Scenario
         uint32_t delivered = 0;
     };
 
+    /// Every failure goes through the FailurePlan: it applies it and writes
+    /// the failure and recovery rows of events.csv.
     void ScheduleFailure(const ParameterValues& p)
     {
         if (m_failure == "none")
         {
+            return;
+        }
+        const Time length = m_failureEnd - m_failureTime;
+        if (m_failure == "server-crash")
+        {
+            m_plan->NodeCrash("server", m_topo.registrar.node, m_failureTime, length);
             return;
         }
         uint32_t sites = static_cast<uint32_t>(p.GetInt("failure_sites"));
@@ -208,31 +234,46 @@ class NatKeepaliveScenario : public Scenario
         }
         for (uint32_t s = 0; s < sites; ++s)
         {
-            Site* site = &m_topo.sites[s];
-            std::string nat = "nat-" + std::to_string(s);
+            Site& site = m_topo.sites[s];
+            const std::string nat = "nat-" + std::to_string(s);
             if (m_failure == "nat-reboot")
             {
-                Simulator::Schedule(m_failureTime, [this, site, nat]() {
-                    site->natRouting->Reboot();
-                    m_context->GetEvents().Record(nat, "nat_reboot");
-                });
+                m_plan->NatReboot(nat, site.natRouting, m_failureTime);
             }
-            else // link-down
+            else if (m_failure == "nat-reboot-new-address")
             {
-                FaultHelper::ScheduleLinkDown(
-                    site->accessLink.Get(0), m_failureTime, m_failureEnd - m_failureTime);
-                Simulator::Schedule(m_failureTime, [this, nat]() {
-                    m_context->GetEvents().Record(nat, "link_down", {{"detail", "access"}});
-                });
-                Simulator::Schedule(m_failureEnd, [this, nat]() {
-                    m_context->GetEvents().Record(nat, "link_up", {{"detail", "access"}});
-                });
+                m_plan->NatReboot(nat, site.natRouting, m_failureTime, site.sparePublicAddresses.at(0));
+            }
+            else if (m_failure == "link-down")
+            {
+                m_plan->LinkDown(nat, site.accessLink.Get(0), m_failureTime, length, "access");
+            }
+            else if (m_failure == "loss")
+            {
+                FailurePlan::Loss loss;
+                loss.rate = p.GetDouble("loss_rate");
+                m_plan->LinkLoss(nat, site.accessLink.Get(0), m_failureTime, m_failureEnd, loss);
+            }
+            else // power-cut
+            {
+                std::vector<std::string> names;
+                for (uint32_t h = 0; h < site.hosts.GetN(); ++h)
+                {
+                    names.push_back("host-" + std::to_string(s) + "-" + std::to_string(h));
+                }
+                m_plan->PowerCut("site-" + std::to_string(s),
+                                 site.hosts,
+                                 names,
+                                 m_failureTime,
+                                 length,
+                                 p.GetTime("boot_spread"));
             }
         }
     }
 
-    void OnProbeSent(uint32_t, uint32_t round)
+    void OnProbeSent(uint32_t, uint32_t serverRound)
     {
+        const uint32_t round = m_roundOffset + serverRound;
         if (m_rounds.size() < round)
         {
             m_rounds.resize(round);
@@ -240,8 +281,9 @@ class NatKeepaliveScenario : public Scenario
         }
     }
 
-    void OnProbeReceived(uint32_t client, uint32_t round)
+    void OnProbeReceived(uint32_t client, uint32_t serverRound)
     {
+        const uint32_t round = m_roundOffset + serverRound;
         if (round >= 1 && round <= m_rounds.size())
         {
             ++m_rounds[round - 1].delivered;
@@ -281,7 +323,14 @@ class NatKeepaliveScenario : public Scenario
         {
             return;
         }
-        m_state[it->second].mappingExpired = true;
+        // The headline counts expiries while clients keep their mappings
+        // alive (keepalive_interval against nat_udp_timeout): before the
+        // failure. Mappings abandoned after it (a rebooted client's old
+        // port) expire by design; they are still rows in events.csv.
+        if (m_failure == "none" || Simulator::Now() < m_failureTime)
+        {
+            m_state[it->second].mappingExpired = true;
+        }
         m_context->GetEvents().Record("client-" + std::to_string(it->second),
                                       "mapping_expired",
                                       {{"client", it->second}, {"detail", internal}});
@@ -302,12 +351,26 @@ class NatKeepaliveScenario : public Scenario
                 ++rounds;
             }
         }
+        if (m_failure == "server-crash")
+        {
+            // A crashed server sends no rounds; each round it would have sent
+            // counts as reaching nobody.
+            const Time overlap = Min(to, m_failureEnd) - Max(from, m_failureTime);
+            if (overlap.IsStrictlyPositive())
+            {
+                rounds += static_cast<uint64_t>(overlap.GetDouble() / m_probeInterval.GetDouble());
+            }
+        }
         return rounds == 0 ? 0.0 : double(delivered) / (double(rounds) * m_clients);
     }
 
     /// Share of clients reached by the latest round sent at least half a probe interval ago.
     double LatestRoundFraction() const
     {
+        if (m_serverDown)
+        {
+            return 0.0;
+        }
         for (auto it = m_rounds.rbegin(); it != m_rounds.rend(); ++it)
         {
             if (it->sentAt <= Simulator::Now() - m_probeInterval / 2)
@@ -319,6 +382,7 @@ class NatKeepaliveScenario : public Scenario
     }
 
     RunContext* m_context = nullptr;
+    std::unique_ptr<FailurePlan> m_plan;
     Topology m_topo;
     Ptr<KeepaliveServer> m_server;
     uint32_t m_clients = 0;
@@ -330,6 +394,8 @@ class NatKeepaliveScenario : public Scenario
     Time m_failureEnd;
     std::vector<ClientState> m_state;
     std::vector<Round> m_rounds;
+    uint32_t m_roundOffset = 0; ///< rounds sent before the server's restart
+    bool m_serverDown = false;
     std::map<uint32_t, uint32_t> m_byAddress;
 };
 
@@ -371,10 +437,31 @@ NatKeepaliveScenarioInfo()
               "strict",
               {"strict", "loose"},
               "strict: only an outbound SYN opens TCP state; loose: any outbound segment does");
-    p.AddEnum(
-        "failure", "nat-reboot", {"none", "nat-reboot", "link-down"}, "what fails at failure_time");
+    p.AddEnum("failure",
+              "nat-reboot",
+              {"none",
+               "nat-reboot",
+               "nat-reboot-new-address",
+               "link-down",
+               "loss",
+               "server-crash",
+               "power-cut"},
+              "what fails at failure_time: NATs lose every mapping (optionally moving to a "
+              "new public address), access links go down or lose packets, the server "
+              "crashes silently and restarts, or the clients of the hit sites lose power "
+              "and boot again");
     p.AddDuration("failure_time", 120, "when the failure happens").Range(0, 86400);
-    p.AddDuration("failure_duration", 30, "link-down: how long the access links stay down")
+    p.AddDuration("failure_duration",
+                  30,
+                  "how long link-down, loss, server-crash and power-cut last (power-cut: "
+                  "until the earliest boot)")
+        .Range(0, 86400);
+    p.AddDouble("loss_rate", 0.3, "loss: share of packets lost on the hit access links (Bernoulli)")
+        .Range(0, 1);
+    p.AddDuration("boot_spread",
+                  10,
+                  "power-cut: each client boots at failure_time + failure_duration + "
+                  "uniform[0, boot_spread]")
         .Range(0, 86400);
     p.AddInt("failure_sites", 0, "how many NATs the failure hits (0: all)")
         .Range(0, 20000)

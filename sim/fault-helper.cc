@@ -122,6 +122,12 @@ FaultHelper::SetGilbertElliottLoss(Ptr<NetDevice> oneEnd,
 }
 
 void
+FaultHelper::ClearLoss(Ptr<NetDevice> oneEnd)
+{
+    BothEnds(oneEnd, [](Ptr<LinkFaultModel> m) { m->ClearLoss(); });
+}
+
+void
 FaultHelper::NodeDown(Ptr<Node> node)
 {
     for (uint32_t d = 0; d < node->GetNDevices(); ++d)

@@ -37,6 +37,8 @@ class FaultHelper
                                       double lossGood,
                                       double lossBad);
 
+    /// No more random loss on the link (both directions).
+    static void ClearLoss(ns3::Ptr<ns3::NetDevice> oneEnd);
     /// From now on nothing reaches or leaves the node on any of its
     /// point-to-point links, until NodeUp. Applications are the caller's.
     static void NodeDown(ns3::Ptr<ns3::Node> node);

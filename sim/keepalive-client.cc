@@ -25,7 +25,7 @@ KeepaliveClient::GetTypeId()
 {
     static TypeId tid =
         TypeId("sipbed::KeepaliveClient")
-            .SetParent<Application>()
+            .SetParent<RestartableApplication>()
             .SetGroupName("Sipbed")
             .AddConstructor<KeepaliveClient>()
             .AddAttribute("Server",
@@ -115,6 +115,19 @@ KeepaliveClient::StopApplication()
         m_socket->Close();
         m_socket = nullptr;
     }
+}
+
+void
+KeepaliveClient::DoCrash()
+{
+    StopApplication();
+    m_seq = 0;
+}
+
+void
+KeepaliveClient::DoRestart()
+{
+    StartApplication();
 }
 
 void

@@ -8,7 +8,8 @@
 #ifndef SIPBED_KEEPALIVE_CLIENT_H
 #define SIPBED_KEEPALIVE_CLIENT_H
 
-#include "ns3/application.h"
+#include "sim/restartable-application.h"
+
 #include "ns3/event-id.h"
 #include "ns3/ipv4-address.h"
 #include "ns3/nstime.h"
@@ -21,7 +22,7 @@
 namespace sipbed
 {
 
-class KeepaliveClient : public ns3::Application
+class KeepaliveClient : public RestartableApplication
 {
   public:
     static ns3::TypeId GetTypeId();
@@ -41,6 +42,10 @@ class KeepaliveClient : public ns3::Application
     typedef void (*ConnectionTracedCallback)(uint32_t clientId, const std::string& what);
 
   private:
+    /// Crash: sockets and the sequence number are gone; Restart: a fresh
+    /// start (new socket, new local port, first keepalive within Interval).
+    void DoCrash() override;
+    void DoRestart() override;
     void StartApplication() override;
     void StopApplication() override;
     void DoDispose() override;

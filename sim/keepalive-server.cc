@@ -35,7 +35,7 @@ KeepaliveServer::GetTypeId()
 {
     static TypeId tid =
         TypeId("sipbed::KeepaliveServer")
-            .SetParent<Application>()
+            .SetParent<RestartableApplication>()
             .SetGroupName("Sipbed")
             .AddConstructor<KeepaliveServer>()
             .AddAttribute("Port",
@@ -131,13 +131,13 @@ KeepaliveServer::CloseAll()
 }
 
 void
-KeepaliveServer::Crash()
+KeepaliveServer::DoCrash()
 {
     CloseAll();
 }
 
 void
-KeepaliveServer::Restart()
+KeepaliveServer::DoRestart()
 {
     m_round = 0;
     Open();

@@ -11,7 +11,8 @@
 #ifndef SIPBED_KEEPALIVE_SERVER_H
 #define SIPBED_KEEPALIVE_SERVER_H
 
-#include "ns3/application.h"
+#include "sim/restartable-application.h"
+
 #include "ns3/event-id.h"
 #include "ns3/nstime.h"
 #include "ns3/socket.h"
@@ -23,15 +24,12 @@
 namespace sipbed
 {
 
-class KeepaliveServer : public ns3::Application
+class KeepaliveServer : public RestartableApplication
 {
   public:
     static ns3::TypeId GetTypeId();
 
     KeepaliveServer();
-
-    void Crash();
-    void Restart();
 
     /// Clients currently known.
     uint32_t GetClientCount() const
@@ -49,6 +47,8 @@ class KeepaliveServer : public ns3::Application
         ns3::Ptr<ns3::Socket> tcpSocket;
     };
 
+    void DoCrash() override;
+    void DoRestart() override;
     void StartApplication() override;
     void StopApplication() override;
     void DoDispose() override;

@@ -354,7 +354,13 @@ NatRouting::RouteInput(Ptr<const Packet> p,
     const Ipv4Address pub = GetPublicAddress();
     const bool fromOutside = iif == m_outside;
 
-    if (dst != pub && m_ipv4->IsDestinationAddress(dst, iif))
+    // The box itself runs no service on the outside: everything arriving
+    // there is for the public address or dropped below. That includes the
+    // address it had before a reboot with a new one, which stays configured
+    // on the interface but is no longer the NAT's (a real ISP would route it
+    // elsewhere); answering with the box's own stack would send RSTs and
+    // ICMP errors a real NAT never sends.
+    if (!fromOutside && dst != pub && m_ipv4->IsDestinationAddress(dst, iif))
     {
         lcb(p, header, iif); // addressed to the box itself
         return true;
@@ -366,7 +372,9 @@ NatRouting::RouteInput(Ptr<const Packet> p,
     if (fromOutside && dst != pub)
     {
         // Not for the public address: a NAT does not route from the outside
-        // into private addresses.
+        // into private addresses (nor for a public address it gave up in a
+        // reboot).
+        Table().CountDrop(NatTable::DropReason::kNoMapping);
         Drop(NatTable::DropReason::kNoMapping);
         return true;
     }

@@ -278,6 +278,28 @@ NatTable::UpdateTcp(Mapping& m, TcpConn& c, TcpFlags flags, bool outbound, TimeN
     c.expiry = now + (established ? m_config.tcpEstablishedTimeout : m_config.tcpTransitoryTimeout);
 }
 
+void
+NatTable::CountDrop(DropReason reason)
+{
+    switch (reason)
+    {
+    case DropReason::kNone:
+        return;
+    case DropReason::kNoMapping:
+    case DropReason::kUnsolicitedTcp:
+        ++m_counters.droppedNoMapping;
+        return;
+    case DropReason::kFiltered:
+        ++m_counters.droppedFiltered;
+        return;
+    case DropReason::kNoHairpinning:
+    case DropReason::kPortsExhausted:
+    case DropReason::kTcpWithoutState:
+        ++m_counters.droppedOther;
+        return;
+    }
+}
+
 NatTable::Result
 NatTable::Outbound(IpProto proto, Endpoint src, Endpoint dst, TcpFlags flags, TimeNs now)
 {

@@ -188,6 +188,10 @@ class NatTable
         return m_counters;
     }
 
+    /// Count a drop the caller decided outside the table (e.g. an inbound
+    /// packet for an address that is no longer the NAT's after a reboot).
+    void CountDrop(DropReason reason);
+
     const NatConfig& GetConfig() const
     {
         return m_config;
