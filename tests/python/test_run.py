@@ -260,3 +260,26 @@ def test_interrupt_stops_the_run_exits_1_and_leaves_nothing(sipbed_test_cli, tmp
     assert process.returncode == 1, stderr
     assert "interrupted (cancelled at t=" in stderr
     assert os.listdir(tmp_path) == []
+
+
+def test_nat_keepalive_bad_parameter_exits_2_naming_it_and_leaves_nothing(sipbed_bin, tmp_path):
+    out = tmp_path / "run"
+    done = run(sipbed_bin, "run", "nat-keepalive", "--clients", "0", "--out", out)
+    assert done.returncode == 2
+    assert "parameter 'clients': 0 is out of range: expected an integer in [1, 20000]" in done.stderr
+    assert os.listdir(tmp_path) == []
+
+
+def test_nat_keepalive_config_file_and_command_line_combine(sipbed_bin, tmp_path):
+    ini = tmp_path / "small.ini"
+    ini.write_text("[nat-keepalive]\nclients = 4\nclients_per_nat = 1\ntransport = tcp\n")
+    out = tmp_path / "run"
+    done = run(sipbed_bin, "run", "nat-keepalive", "--config", ini, "--transport", "udp",
+               "--failure", "link-down", "--out", out, "--quiet")
+    assert done.returncode == 0, done.stderr
+    params = json.loads((out / "config.json").read_text())["parameters"]
+    assert params["clients"] == 4 and params["clients_per_nat"] == 1  # from the file
+    assert params["transport"] == "udp"  # the command line wins
+    rows = read_csv(out / "events.csv")
+    kinds = [row[2] for row in rows[1:]]
+    assert kinds.count("link_down") == 4 and kinds.count("link_up") == 4
