@@ -30,7 +30,7 @@ AttackerTap::GetTypeId()
 {
     static TypeId tid =
         TypeId("sipbed::AttackerTap")
-            .SetParent<Ipv4RoutingProtocol>()
+            .SetParent<StaticRoutingWrapper>()
             .SetGroupName("Sipbed")
             .AddConstructor<AttackerTap>()
             .AddAttribute("Ttl",
@@ -53,8 +53,7 @@ AttackerTap::GetTypeId()
 }
 
 AttackerTap::AttackerTap()
-    : m_ttl(64),
-      m_static(CreateObject<Ipv4StaticRouting>())
+    : m_ttl(64)
 {
 }
 
@@ -64,17 +63,16 @@ void
 AttackerTap::DoDispose()
 {
     m_hook = nullptr;
-    m_static = nullptr;
-    m_ipv4 = nullptr;
-    Ipv4RoutingProtocol::DoDispose();
+    StaticRoutingWrapper::DoDispose();
 }
 
 void
 AttackerTap::Watch(Ptr<NetDevice> device)
 {
-    NS_ABORT_MSG_IF(!m_ipv4, "AttackerTap::Watch: the tap is not a node's routing protocol yet");
+    Ptr<Ipv4> ipv4 = GetIpv4();
+    NS_ABORT_MSG_IF(!ipv4, "AttackerTap::Watch: the tap is not a node's routing protocol yet");
     Ptr<Node> node = device->GetNode();
-    NS_ABORT_MSG_IF(node != m_ipv4->GetObject<Node>(),
+    NS_ABORT_MSG_IF(node != ipv4->GetObject<Node>(),
                     "AttackerTap::Watch: device " << device->GetIfIndex()
                                                   << " belongs to another node");
     // Promiscuous: every frame the device receives, addressed to this node
@@ -83,12 +81,6 @@ AttackerTap::Watch(Ptr<NetDevice> device)
                                   Ipv4L3Protocol::PROT_NUMBER,
                                   device,
                                   true);
-}
-
-Ptr<Ipv4StaticRouting>
-AttackerTap::GetStaticRouting() const
-{
-    return m_static;
 }
 
 void
@@ -141,7 +133,8 @@ AttackerTap::SendSpoofedUdp(Ipv4Address src,
     // both headers here and hand them to SendWithHeader, which sends the
     // header as given (only its checksum is computed) along a route from
     // this node's static routes.
-    if (!m_ipv4)
+    Ptr<Ipv4> ipv4 = GetIpv4();
+    if (!ipv4)
     {
         return false;
     }
@@ -167,7 +160,7 @@ AttackerTap::SendSpoofedUdp(Ipv4Address src,
     ip.SetMayFragment();
 
     Socket::SocketErrno err = Socket::ERROR_NOTERROR;
-    Ptr<Ipv4Route> route = m_static->RouteOutput(p, ip, nullptr, err);
+    Ptr<Ipv4Route> route = GetStaticRouting()->RouteOutput(p, ip, nullptr, err);
     if (!route)
     {
         NS_LOG_LOGIC("no route to " << dst);
@@ -185,7 +178,7 @@ AttackerTap::SendSpoofedUdp(Ipv4Address src,
         m_spoofedTrace(datagram, traced, Simulator::Now());
     }
     ++m_packetsSpoofed;
-    m_ipv4->SendWithHeader(p, ip, route);
+    ipv4->SendWithHeader(p, ip, route);
     return true;
 }
 
@@ -211,15 +204,6 @@ AttackerTap::ParseUdp(Ptr<const Packet> datagram,
     return true;
 }
 
-Ptr<Ipv4Route>
-AttackerTap::RouteOutput(Ptr<Packet> p,
-                         const Ipv4Header& header,
-                         Ptr<NetDevice> oif,
-                         Socket::SocketErrno& sockerr)
-{
-    return m_static->RouteOutput(p, header, oif, sockerr);
-}
-
 bool
 AttackerTap::RouteInput(Ptr<const Packet> p,
                         const Ipv4Header& header,
@@ -230,12 +214,13 @@ AttackerTap::RouteInput(Ptr<const Packet> p,
                         ErrorCallback ecb)
 {
     const Ipv4Address dst = header.GetDestination();
-    const int32_t iif = m_ipv4->GetInterfaceForDevice(idev);
-    const bool local =
-        iif >= 0 && m_ipv4->IsDestinationAddress(dst, static_cast<uint32_t>(iif));
+    Ptr<Ipv4> ipv4 = GetIpv4();
+    Ptr<Ipv4StaticRouting> routes = GetStaticRouting();
+    const int32_t iif = ipv4->GetInterfaceForDevice(idev);
+    const bool local = iif >= 0 && ipv4->IsDestinationAddress(dst, static_cast<uint32_t>(iif));
     if (!m_hook || local || dst.IsMulticast() || dst.IsBroadcast())
     {
-        return m_static->RouteInput(p, header, idev, ucb, mcb, lcb, ecb);
+        return routes->RouteInput(p, header, idev, ucb, mcb, lcb, ecb);
     }
     Ptr<Packet> copy = p->Copy();
     Ipv4Header h = header;
@@ -245,44 +230,7 @@ AttackerTap::RouteInput(Ptr<const Packet> p,
         return true; // taken care of: silently gone
     }
     h.SetPayloadSize(copy->GetSize());
-    return m_static->RouteInput(copy, h, idev, ucb, mcb, lcb, ecb);
-}
-
-void
-AttackerTap::NotifyInterfaceUp(uint32_t interface)
-{
-    m_static->NotifyInterfaceUp(interface);
-}
-
-void
-AttackerTap::NotifyInterfaceDown(uint32_t interface)
-{
-    m_static->NotifyInterfaceDown(interface);
-}
-
-void
-AttackerTap::NotifyAddAddress(uint32_t interface, Ipv4InterfaceAddress address)
-{
-    m_static->NotifyAddAddress(interface, address);
-}
-
-void
-AttackerTap::NotifyRemoveAddress(uint32_t interface, Ipv4InterfaceAddress address)
-{
-    m_static->NotifyRemoveAddress(interface, address);
-}
-
-void
-AttackerTap::SetIpv4(Ptr<Ipv4> ipv4)
-{
-    m_ipv4 = ipv4;
-    m_static->SetIpv4(ipv4);
-}
-
-void
-AttackerTap::PrintRoutingTable(Ptr<OutputStreamWrapper> stream, Time::Unit unit) const
-{
-    m_static->PrintRoutingTable(stream, unit);
+    return routes->RouteInput(copy, h, idev, ucb, mcb, lcb, ecb);
 }
 
 } // namespace sipbed

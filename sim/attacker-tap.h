@@ -11,7 +11,9 @@
 // Why a routing protocol: ns-3.37 has no netfilter hooks; the node's routing
 // slot is the one place where a forwarded packet can be dropped or changed
 // before it goes on (NatRouting takes it for the same reason). Routes are
-// those of an inner Ipv4StaticRouting.
+// those of an inner Ipv4StaticRouting (StaticRoutingWrapper), used for
+// forwarding, for the node's own traffic and for injected packets: connected
+// routes appear by themselves; add the default route with GetStaticRouting().
 //
 // Seeing is done by a promiscuous protocol handler on the watched devices,
 // not in RouteInput: on a shared segment the frames for other hosts never
@@ -20,9 +22,9 @@
 #ifndef SIPBED_ATTACKER_TAP_H
 #define SIPBED_ATTACKER_TAP_H
 
+#include "sim/static-routing-wrapper.h"
+
 #include "ns3/ipv4-header.h"
-#include "ns3/ipv4-routing-protocol.h"
-#include "ns3/ipv4-static-routing.h"
 #include "ns3/net-device.h"
 #include "ns3/nstime.h"
 #include "ns3/traced-callback.h"
@@ -34,7 +36,7 @@
 namespace sipbed
 {
 
-class AttackerTap : public ns3::Ipv4RoutingProtocol
+class AttackerTap : public StaticRoutingWrapper
 {
   public:
     static ns3::TypeId GetTypeId();
@@ -45,10 +47,6 @@ class AttackerTap : public ns3::Ipv4RoutingProtocol
     /// Sees every IPv4 packet arriving at `device`, a device of this node
     /// (call once the tap is the node's routing protocol).
     void Watch(ns3::Ptr<ns3::NetDevice> device);
-
-    /// The routes used for forwarding and for injected packets (connected
-    /// routes appear by themselves; add the default route here).
-    ns3::Ptr<ns3::Ipv4StaticRouting> GetStaticRouting() const;
 
     /// Decides on every packet this node forwards (not on those addressed to
     /// the node itself): returns whether to forward it. It gets the packet
@@ -99,11 +97,7 @@ class AttackerTap : public ns3::Ipv4RoutingProtocol
                                          const ns3::Ipv4Header& header,
                                          ns3::Time at);
 
-    // Ipv4RoutingProtocol
-    ns3::Ptr<ns3::Ipv4Route> RouteOutput(ns3::Ptr<ns3::Packet> p,
-                                         const ns3::Ipv4Header& header,
-                                         ns3::Ptr<ns3::NetDevice> oif,
-                                         ns3::Socket::SocketErrno& sockerr) override;
+    // Ipv4RoutingProtocol (the rest is StaticRoutingWrapper's)
     bool RouteInput(ns3::Ptr<const ns3::Packet> p,
                     const ns3::Ipv4Header& header,
                     ns3::Ptr<const ns3::NetDevice> idev,
@@ -111,13 +105,6 @@ class AttackerTap : public ns3::Ipv4RoutingProtocol
                     MulticastForwardCallback mcb,
                     LocalDeliverCallback lcb,
                     ErrorCallback ecb) override;
-    void NotifyInterfaceUp(uint32_t interface) override;
-    void NotifyInterfaceDown(uint32_t interface) override;
-    void NotifyAddAddress(uint32_t interface, ns3::Ipv4InterfaceAddress address) override;
-    void NotifyRemoveAddress(uint32_t interface, ns3::Ipv4InterfaceAddress address) override;
-    void SetIpv4(ns3::Ptr<ns3::Ipv4> ipv4) override;
-    void PrintRoutingTable(ns3::Ptr<ns3::OutputStreamWrapper> stream,
-                           ns3::Time::Unit unit = ns3::Time::S) const override;
 
   protected:
     void DoDispose() override;
@@ -132,8 +119,6 @@ class AttackerTap : public ns3::Ipv4RoutingProtocol
 
     uint8_t m_ttl; ///< attribute "Ttl" of injected datagrams
 
-    ns3::Ptr<ns3::Ipv4> m_ipv4;
-    ns3::Ptr<ns3::Ipv4StaticRouting> m_static;
     ForwardHook m_hook;
     uint16_t m_nextId = 0; ///< IPv4 identification of injected datagrams
 

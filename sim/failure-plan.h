@@ -14,7 +14,8 @@
 //   power_cut       site name     how many hosts lost power
 //   host_boot       host name     (one row per host, at its boot time)
 //
-// A crash takes every point-to-point link of the node down (FaultHelper)
+// A crash takes every link of the node down (point-to-point, or off its
+// CSMA segment; FaultHelper)
 // and then crashes every RestartableApplication on it; a restart brings the
 // links up and restarts them. A power cut crashes every host of a site at
 // once and boots each one after `off` plus a uniform random delay in

@@ -79,6 +79,12 @@ LinkFaultModel::IsDownAt(Time t) const
 }
 
 void
+LinkFaultModel::SetSenderDown(SenderDownCallback senderDown)
+{
+    m_senderDown = std::move(senderDown);
+}
+
+void
 LinkFaultModel::SetBernoulliLoss(double rate)
 {
     NS_ABORT_MSG_IF(rate < 0 || rate > 1, "LinkFaultModel: loss rate " << rate << " outside [0, 1]");
@@ -120,10 +126,10 @@ LinkFaultModel::AssignStreams(int64_t stream)
 bool
 LinkFaultModel::DoCorrupt(Ptr<Packet> p)
 {
-    // PointToPointNetDevice: the last bit arrives delay + transmission time
-    // after the first left.
+    // PointToPointNetDevice (and CsmaNetDevice): the last bit arrives delay +
+    // transmission time after the first left.
     Time sent = Simulator::Now() - m_delay - m_rate.CalculateBytesTxTime(p->GetSize());
-    if (IsDownAt(sent))
+    if (IsDownAt(sent) || (m_senderDown && m_senderDown(p, sent)))
     {
         ++m_droppedDown;
         m_dropTrace(p, "down");

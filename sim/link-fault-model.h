@@ -1,11 +1,17 @@
-// Faults on a point-to-point link, applied where the link delivers packets:
-// down windows (the link carries nothing, both directions) and random loss
-// (Bernoulli, or Gilbert-Elliott bursts).
+// Faults on a link, applied where the link delivers packets: down windows
+// (the link carries nothing, both directions) and random loss (Bernoulli, or
+// Gilbert-Elliott bursts).
 //
 // A down window drops exactly the packets whose transmission STARTED inside
 // it. The model runs as the receiving device's receive error model, so it
 // rebuilds the start time from the link's delay and data rate, as
 // PointToPointNetDevice computed them: start = now - delay - bytes*8/rate.
+// CsmaNetDevice and CsmaChannel deliver a frame at the same time after its
+// start (transmission time at the channel's rate, then the channel's delay),
+// so the same model serves a device on a CSMA segment. There the model's
+// windows are those of its own device (off the segment), and a frame is also
+// lost when its sender was off the segment as it started: the SenderDown
+// callback says so (FaultHelper sets it; see sim/fault-helper.h).
 #ifndef SIPBED_LINK_FAULT_MODEL_H
 #define SIPBED_LINK_FAULT_MODEL_H
 
@@ -15,6 +21,7 @@
 #include "ns3/random-variable-stream.h"
 #include "ns3/traced-callback.h"
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -39,6 +46,15 @@ class LinkFaultModel : public ns3::ErrorModel
     void Up();
     /// Whether a packet whose transmission starts at `t` is lost to a down window.
     bool IsDownAt(ns3::Time t) const;
+
+    /// Whether the sender of `frame` (as received, link headers included) was
+    /// down when the frame's transmission started at `start`. Only needed
+    /// where one model does not cover the sender: on a point-to-point link
+    /// the model of this end already holds the link's windows; on a shared
+    /// segment each sender has its own model. Empty by default.
+    using SenderDownCallback =
+        std::function<bool(ns3::Ptr<const ns3::Packet> frame, ns3::Time start)>;
+    void SetSenderDown(SenderDownCallback senderDown);
 
     /// Random loss: none, Bernoulli with probability `rate`, or Gilbert-Elliott
     /// with per-packet transitions good->bad `pGoodToBad`, bad->good
@@ -82,6 +98,7 @@ class LinkFaultModel : public ns3::ErrorModel
     ns3::Time m_delay;
     ns3::DataRate m_rate;
     std::vector<Window> m_windows;
+    SenderDownCallback m_senderDown;
     LossKind m_loss = LossKind::kNone;
     double m_rateLoss = 0;
     double m_pGoodToBad = 0;

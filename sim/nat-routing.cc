@@ -54,7 +54,7 @@ NatRouting::GetTypeId()
 {
     static TypeId tid =
         TypeId("sipbed::NatRouting")
-            .SetParent<Ipv4RoutingProtocol>()
+            .SetParent<StaticRoutingWrapper>()
             .SetGroupName("Sipbed")
             .AddConstructor<NatRouting>()
             .AddAttribute("MappingBehavior",
@@ -147,7 +147,6 @@ NatRouting::NatRouting()
       m_hairpinning(true),
       m_inboundRefresh(false),
       m_tcpRequireSyn(true),
-      m_static(CreateObject<Ipv4StaticRouting>()),
       m_random(std::make_unique<Random>()),
       m_current(0)
 {
@@ -160,9 +159,7 @@ NatRouting::DoDispose()
 {
     m_expiryEvent.Cancel();
     m_table.reset();
-    m_static = nullptr;
-    m_ipv4 = nullptr;
-    Ipv4RoutingProtocol::DoDispose();
+    StaticRoutingWrapper::DoDispose();
 }
 
 NatConfig
@@ -221,18 +218,13 @@ NatRouting::SetPublicAddress(Ipv4Address address)
 Ipv4Address
 NatRouting::GetPublicAddress() const
 {
-    if (m_public == Ipv4Address() && m_ipv4 && m_outside < m_ipv4->GetNInterfaces() &&
-        m_ipv4->GetNAddresses(m_outside) > 0)
+    Ptr<Ipv4> ipv4 = GetIpv4();
+    if (m_public == Ipv4Address() && ipv4 && m_outside < ipv4->GetNInterfaces() &&
+        ipv4->GetNAddresses(m_outside) > 0)
     {
-        return m_ipv4->GetAddress(m_outside, 0).GetLocal();
+        return ipv4->GetAddress(m_outside, 0).GetLocal();
     }
     return m_public;
-}
-
-Ptr<Ipv4StaticRouting>
-NatRouting::GetStaticRouting() const
-{
-    return m_static;
 }
 
 const NatTable::Counters&
@@ -317,7 +309,7 @@ bool
 NatRouting::Forward(Ptr<Packet> packet, Ipv4Header header, const UnicastForwardCallback& ucb)
 {
     Socket::SocketErrno err;
-    Ptr<Ipv4Route> route = m_static->RouteOutput(nullptr, header, nullptr, err);
+    Ptr<Ipv4Route> route = GetStaticRouting()->RouteOutput(nullptr, header, nullptr, err);
     if (!route)
     {
         NS_LOG_LOGIC("no route to " << header.GetDestination());
@@ -326,16 +318,6 @@ NatRouting::Forward(Ptr<Packet> packet, Ipv4Header header, const UnicastForwardC
     }
     ucb(route, packet, header);
     return true;
-}
-
-Ptr<Ipv4Route>
-NatRouting::RouteOutput(Ptr<Packet> p,
-                        const Ipv4Header& header,
-                        Ptr<NetDevice> oif,
-                        Socket::SocketErrno& sockerr)
-{
-    // Traffic of the NAT box itself is not translated.
-    return m_static->RouteOutput(p, header, oif, sockerr);
 }
 
 bool
@@ -349,7 +331,8 @@ NatRouting::RouteInput(Ptr<const Packet> p,
 {
     (void)mcb;
     (void)ecb;
-    const uint32_t iif = static_cast<uint32_t>(m_ipv4->GetInterfaceForDevice(idev));
+    Ptr<Ipv4> ipv4 = GetIpv4();
+    const uint32_t iif = static_cast<uint32_t>(ipv4->GetInterfaceForDevice(idev));
     const Ipv4Address dst = header.GetDestination();
     const Ipv4Address pub = GetPublicAddress();
     const bool fromOutside = iif == m_outside;
@@ -360,7 +343,7 @@ NatRouting::RouteInput(Ptr<const Packet> p,
     // on the interface but is no longer the NAT's (a real ISP would route it
     // elsewhere); answering with the box's own stack would send RSTs and
     // ICMP errors a real NAT never sends.
-    if (!fromOutside && dst != pub && m_ipv4->IsDestinationAddress(dst, iif))
+    if (!fromOutside && dst != pub && ipv4->IsDestinationAddress(dst, iif))
     {
         lcb(p, header, iif); // addressed to the box itself
         return true;
@@ -468,43 +451,6 @@ NatRouting::RouteInput(Ptr<const Packet> p,
     h.SetSource(Ipv4Address(r.src.addr));
     h.SetDestination(Ipv4Address(r.dst.addr));
     return Forward(packet, h, ucb);
-}
-
-void
-NatRouting::NotifyInterfaceUp(uint32_t interface)
-{
-    m_static->NotifyInterfaceUp(interface);
-}
-
-void
-NatRouting::NotifyInterfaceDown(uint32_t interface)
-{
-    m_static->NotifyInterfaceDown(interface);
-}
-
-void
-NatRouting::NotifyAddAddress(uint32_t interface, Ipv4InterfaceAddress address)
-{
-    m_static->NotifyAddAddress(interface, address);
-}
-
-void
-NatRouting::NotifyRemoveAddress(uint32_t interface, Ipv4InterfaceAddress address)
-{
-    m_static->NotifyRemoveAddress(interface, address);
-}
-
-void
-NatRouting::SetIpv4(Ptr<Ipv4> ipv4)
-{
-    m_ipv4 = ipv4;
-    m_static->SetIpv4(ipv4);
-}
-
-void
-NatRouting::PrintRoutingTable(Ptr<OutputStreamWrapper> stream, Time::Unit unit) const
-{
-    m_static->PrintRoutingTable(stream, unit);
 }
 
 } // namespace sipbed

@@ -5,7 +5,11 @@
 // an inner Ipv4StaticRouting.
 //
 // ns-3 3.37 has no NAT model (nor netfilter hooks); taking the node's routing
-// slot is the one place where every forwarded packet can be seen and changed.
+// slot is the one place where every forwarded packet can be seen and changed
+// (StaticRoutingWrapper holds the inner routing). The static routes are the
+// routes used after translation: connected routes appear by themselves; add
+// the default route towards the outside with GetStaticRouting(). Traffic of
+// the NAT box itself is routed by them untranslated.
 //
 // Requirements: ns-3 checksums off (the default; the NAT does not recompute
 // UDP/TCP checksums). IP fragments are translated: the first carries the
@@ -14,9 +18,8 @@
 #define SIPBED_NAT_ROUTING_H
 
 #include "models/net/nat-table.h"
+#include "sim/static-routing-wrapper.h"
 
-#include "ns3/ipv4-routing-protocol.h"
-#include "ns3/ipv4-static-routing.h"
 #include "ns3/nstime.h"
 #include "ns3/random-variable-stream.h"
 #include "ns3/traced-callback.h"
@@ -29,7 +32,7 @@
 namespace sipbed
 {
 
-class NatRouting : public ns3::Ipv4RoutingProtocol
+class NatRouting : public StaticRoutingWrapper
 {
   public:
     static ns3::TypeId GetTypeId();
@@ -42,10 +45,6 @@ class NatRouting : public ns3::Ipv4RoutingProtocol
     void SetOutsideInterface(uint32_t interface);
     void SetPublicAddress(ns3::Ipv4Address address);
     ns3::Ipv4Address GetPublicAddress() const;
-
-    /// The routes used after translation (connected routes appear by
-    /// themselves; add the default route towards the outside here).
-    ns3::Ptr<ns3::Ipv4StaticRouting> GetStaticRouting() const;
 
     /// Every mapping lost at once (the box rebooted); with a non-zero
     /// address, the NAT comes back with that public address.
@@ -60,11 +59,7 @@ class NatRouting : public ns3::Ipv4RoutingProtocol
     /// ns-3 convention: use fixed random streams from `stream` on; returns how many.
     int64_t AssignStreams(int64_t stream);
 
-    // Ipv4RoutingProtocol
-    ns3::Ptr<ns3::Ipv4Route> RouteOutput(ns3::Ptr<ns3::Packet> p,
-                                         const ns3::Ipv4Header& header,
-                                         ns3::Ptr<ns3::NetDevice> oif,
-                                         ns3::Socket::SocketErrno& sockerr) override;
+    // Ipv4RoutingProtocol (the rest is StaticRoutingWrapper's)
     bool RouteInput(ns3::Ptr<const ns3::Packet> p,
                     const ns3::Ipv4Header& header,
                     ns3::Ptr<const ns3::NetDevice> idev,
@@ -72,13 +67,6 @@ class NatRouting : public ns3::Ipv4RoutingProtocol
                     MulticastForwardCallback mcb,
                     LocalDeliverCallback lcb,
                     ErrorCallback ecb) override;
-    void NotifyInterfaceUp(uint32_t interface) override;
-    void NotifyInterfaceDown(uint32_t interface) override;
-    void NotifyAddAddress(uint32_t interface, ns3::Ipv4InterfaceAddress address) override;
-    void NotifyRemoveAddress(uint32_t interface, ns3::Ipv4InterfaceAddress address) override;
-    void SetIpv4(ns3::Ptr<ns3::Ipv4> ipv4) override;
-    void PrintRoutingTable(ns3::Ptr<ns3::OutputStreamWrapper> stream,
-                           ns3::Time::Unit unit = ns3::Time::S) const override;
 
     /// Trace signatures: protocol (6 or 17), internal and external endpoints as
     /// "a.b.c.d:port" strings; a drop carries its reason ("no-mapping", ...).
@@ -132,8 +120,6 @@ class NatRouting : public ns3::Ipv4RoutingProtocol
     ns3::Time m_tcpEstablishedTimeout;
     ns3::Time m_tcpTransitoryTimeout;
 
-    ns3::Ptr<ns3::Ipv4> m_ipv4;
-    ns3::Ptr<ns3::Ipv4StaticRouting> m_static;
     uint32_t m_outside = 1;
     ns3::Ipv4Address m_public;
     std::unique_ptr<Random> m_random;

@@ -593,3 +593,54 @@ TEST(AttackerOnPath, ForwardHookCanDropOrChangeForwardedPackets)
     EXPECT_EQ(alice.received.size(), 3u); // two echoes through the attacker, one direct
     Simulator::Destroy();
 }
+
+// A crash of the target on a shared segment (FaultHelper::NodeDown) takes it
+// off the segment: what is sent to it is lost, what it sends reaches neither
+// the gateway nor the sniffing attacker; the gateway and the attacker keep
+// talking. After NodeUp it answers again.
+TEST(AttackerSharedSegment, ACrashedTargetLeavesTheSegmentUntilItIsUp)
+{
+    Topology t = TopologyBuilder::Build(AttackerConfig(AttackerMode::kSharedSegment));
+    Sniffer sniffer(t.attacker.tap);
+    Peer target(t.proxies[1].node, true);
+    Peer rogue(t.attacker.node, true);
+    Peer alice(t.sites[0].hosts.Get(0), false);
+    Ptr<Node> server = t.proxies[1].node;
+    Simulator::Schedule(Seconds(2), [server]() { FaultHelper::NodeDown(server); });
+    Simulator::Schedule(Seconds(4), [server]() { FaultHelper::NodeUp(server); });
+
+    alice.SendAt(Seconds(1), t.proxies[1].address, "before");
+    alice.SendAt(Seconds(3), t.proxies[1].address, "during");
+    alice.SendAt(Seconds(3.1), t.attacker.address, "to the rogue");
+    target.SendAt(Seconds(3.2), t.attacker.address, "from the dead");
+    alice.SendAt(Seconds(5), t.proxies[1].address, "after");
+    Simulator::Stop(Seconds(6));
+    Simulator::Run();
+
+    std::vector<std::string> atTarget;
+    for (const Received& r : target.received)
+    {
+        atTarget.push_back(r.payload);
+    }
+    EXPECT_EQ(atTarget, (std::vector<std::string>{"before", "after"}));
+    std::vector<std::string> atAlice;
+    for (const Received& r : alice.received)
+    {
+        atAlice.push_back(r.payload);
+    }
+    EXPECT_EQ(atAlice, (std::vector<std::string>{"before", "to the rogue", "after"}));
+    ASSERT_EQ(rogue.received.size(), 1u);
+    EXPECT_EQ(rogue.received[0].payload, "to the rogue");
+
+    // The attacker saw "during" go by on its way to the target (the gateway
+    // is up), but no answer, and nothing the target sent while down.
+    std::vector<std::string> seen;
+    for (const SeenUdp& u : sniffer.udps)
+    {
+        seen.push_back(u.payload);
+    }
+    EXPECT_EQ(
+        seen,
+        (std::vector<std::string>{"before", "before", "during", "to the rogue", "after", "after"}));
+    Simulator::Destroy();
+}
