@@ -20,6 +20,23 @@ using namespace sipbed;
 namespace
 {
 
+/// A UDP socket on port 9 of `node` that logs the sequence numbers it gets.
+Ptr<Socket>
+SeqLogger(Ptr<Node> node, std::set<uint32_t>* log)
+{
+    Ptr<Socket> s = Socket::CreateSocket(node, UdpSocketFactory::GetTypeId());
+    s->Bind(InetSocketAddress(Ipv4Address::GetAny(), 9));
+    s->SetRecvCallback([log](Ptr<Socket> sock) {
+        while (Ptr<Packet> p = sock->Recv())
+        {
+            SeqTsHeader h;
+            p->RemoveHeader(h);
+            log->insert(h.GetSeq());
+        }
+    });
+    return s;
+}
+
 // A chain of nodes 0 - 1 - ... - (n-1) on 10 Mb/s, 10 ms point-to-point links,
 // each node with a UDP socket on port 9 that logs the sequence numbers it gets.
 struct Chain
@@ -49,18 +66,7 @@ struct Chain
         received.resize(n);
         for (uint32_t i = 0; i < n; ++i)
         {
-            Ptr<Socket> s = Socket::CreateSocket(nodes.Get(i), UdpSocketFactory::GetTypeId());
-            s->Bind(InetSocketAddress(Ipv4Address::GetAny(), 9));
-            std::set<uint32_t>* log = &received[i];
-            s->SetRecvCallback([log](Ptr<Socket> sock) {
-                while (Ptr<Packet> p = sock->Recv())
-                {
-                    SeqTsHeader h;
-                    p->RemoveHeader(h);
-                    log->insert(h.GetSeq());
-                }
-            });
-            sockets.push_back(s);
+            sockets.push_back(SeqLogger(nodes.Get(i), &received[i]));
         }
     }
 
@@ -112,18 +118,7 @@ struct Segment
         for (uint32_t i = 0; i < n; ++i)
         {
             addresses.push_back(ifs.GetAddress(i));
-            Ptr<Socket> s = Socket::CreateSocket(nodes.Get(i), UdpSocketFactory::GetTypeId());
-            s->Bind(InetSocketAddress(Ipv4Address::GetAny(), 9));
-            std::set<uint32_t>* log = &received[i];
-            s->SetRecvCallback([log](Ptr<Socket> sock) {
-                while (Ptr<Packet> p = sock->Recv())
-                {
-                    SeqTsHeader h;
-                    p->RemoveHeader(h);
-                    log->insert(h.GetSeq());
-                }
-            });
-            sockets.push_back(s);
+            sockets.push_back(SeqLogger(nodes.Get(i), &received[i]));
         }
     }
 
