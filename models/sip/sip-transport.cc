@@ -67,7 +67,7 @@ SipTransport::StampTopVia(SipMessage& request, const TransportAddress& from)
 }
 
 void
-SipTransport::Deliver(SipMessage&& message, const TransportAddress& from)
+SipTransport::Deliver(SipMessage&& message, const TransportAddress& from, size_t bytes)
 {
     if (message.IsRequest() && !StampTopVia(message, from))
     {
@@ -83,7 +83,7 @@ SipTransport::Deliver(SipMessage&& message, const TransportAddress& from)
     ++m_counters.messagesIn;
     if (m_handler.onMessage)
     {
-        m_handler.onMessage(std::move(message), from);
+        m_handler.onMessage(std::move(message), from, bytes);
     }
 }
 
@@ -126,7 +126,7 @@ SipTransport::OnDatagram(std::string_view bytes, const TransportAddress& from)
         }
         return;
     }
-    Deliver(std::move(parsed.GetValue()), from);
+    Deliver(std::move(parsed.GetValue()), from, bytes.size());
 }
 
 ConnectionId
@@ -350,7 +350,9 @@ SipTransport::Drain(ConnectionId id, std::string_view sipBytes)
             return;
         }
         const TransportAddress from = it->second.peer;
+        const size_t before = it->second.framer.Buffered();
         StreamFramer::Event e = it->second.framer.Next();
+        const size_t consumed = before - it->second.framer.Buffered();
         switch (e.kind)
         {
         case StreamFramer::EventKind::kNeedMore:
@@ -363,7 +365,7 @@ SipTransport::Drain(ConnectionId id, std::string_view sipBytes)
             }
             break;
         case StreamFramer::EventKind::kMessage:
-            Deliver(std::move(*e.message), from);
+            Deliver(std::move(*e.message), from, consumed);
             break;
         case StreamFramer::EventKind::kError:
             ++m_counters.badMessages;

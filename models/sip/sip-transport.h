@@ -41,8 +41,10 @@ class SipTransport
     /// What the layer above is told. Unset callbacks are skipped.
     struct Handler
     {
-        /// A whole, parsed message; `from.connection` is set for streams.
-        std::function<void(SipMessage&& message, const TransportAddress& from)> onMessage;
+        /// A whole, parsed message of `bytes` octets; `from.connection` is
+        /// set for streams.
+        std::function<void(SipMessage&& message, const TransportAddress& from, size_t bytes)>
+            onMessage;
         /// A STUN datagram on the SIP port (the role answers or consumes it).
         std::function<void(std::string_view bytes, const TransportAddress& from)> onStun;
         /// A keepalive: CRLFCRLF or CRLF on a stream, CRLF datagram on UDP.
@@ -139,7 +141,7 @@ class SipTransport
         StreamFramer framer;
     };
 
-    void Deliver(SipMessage&& message, const TransportAddress& from);
+    void Deliver(SipMessage&& message, const TransportAddress& from, size_t bytes);
     void WriteOn(ConnectionId id, Connection& c, std::string_view sipBytes);
     void FlushFilter(ConnectionId id, Connection& c);
     void Drain(ConnectionId id, std::string_view sipBytes);

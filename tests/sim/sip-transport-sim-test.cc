@@ -32,7 +32,7 @@ struct SipPeer
     SipTransport::Handler Handler()
     {
         SipTransport::Handler h;
-        h.onMessage = [this](SipMessage&& m, const TransportAddress& from) {
+        h.onMessage = [this](SipMessage&& m, const TransportAddress& from, size_t) {
             received.push_back(std::move(m));
             froms.push_back(from);
             if (onMessage)

@@ -73,7 +73,7 @@ struct Harness
     SipTransport::Handler Handler()
     {
         SipTransport::Handler h;
-        h.onMessage = [this](SipMessage&& m, const TransportAddress& from) {
+        h.onMessage = [this](SipMessage&& m, const TransportAddress& from, size_t) {
             messages.push_back(std::move(m));
             froms.push_back(from);
         };
