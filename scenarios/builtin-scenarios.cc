@@ -8,11 +8,13 @@
 namespace sipbed
 {
 
+ScenarioInfo BasicCallScenarioInfo();    // scenarios/basic-call.cc
 ScenarioInfo NatKeepaliveScenarioInfo(); // scenarios/nat-keepalive.cc
 
 void
 RegisterBuiltinScenarios(ScenarioRegistry& registry)
 {
+    registry.Add(BasicCallScenarioInfo());
     registry.Add(NatKeepaliveScenarioInfo());
 }
 

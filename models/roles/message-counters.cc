@@ -3,24 +3,42 @@
 namespace sipbed
 {
 
-std::string_view
+std::string
 MessageCounters::KeyOf(std::string_view bytes)
 {
     const size_t eol = bytes.find_first_of("\r\n");
     std::string_view line = bytes.substr(0, eol);
-    if (line.substr(0, 8) == "SIP/2.0 ")
+    if (line.substr(0, 8) != "SIP/2.0 ")
     {
-        const std::string_view code = line.substr(8, 3);
-        return code.size() == 3 ? code : std::string_view("?");
+        const size_t sp = line.find(' ');
+        return sp == std::string_view::npos || sp == 0 ? "?" : std::string(line.substr(0, sp));
     }
-    const size_t sp = line.find(' ');
-    return sp == std::string_view::npos || sp == 0 ? std::string_view("?") : line.substr(0, sp);
+    std::string key(line.substr(8, 3));
+    if (key.size() != 3)
+    {
+        return "?";
+    }
+    // The CSeq method says what the response answers. Messages counted here
+    // were serialized by sipbed: one "CSeq: n METHOD" line, canonical name.
+    const size_t cseq = bytes.find("\r\nCSeq: ");
+    if (cseq != std::string_view::npos)
+    {
+        std::string_view value = bytes.substr(cseq + 8);
+        value = value.substr(0, value.find_first_of("\r\n"));
+        const size_t sp = value.find(' ');
+        if (sp != std::string_view::npos)
+        {
+            key += " ";
+            key += value.substr(sp + 1);
+        }
+    }
+    return key;
 }
 
 void
 MessageCounters::CountSent(std::string_view bytes, bool retransmission)
 {
-    const std::string_view key = KeyOf(bytes);
+    const std::string key = KeyOf(bytes);
     auto it = byKey.find(key);
     if (it == byKey.end())
     {

@@ -24,12 +24,13 @@ struct MessageCounters
         uint64_t bytesReceived = 0;
     };
 
-    /// Key: the method of a request ("INVITE"), the code of a response ("200").
+    /// Key: the method of a request ("INVITE"); the code and the CSeq
+    /// method of a response ("200 INVITE", "401 REGISTER").
     std::map<std::string, Counts, std::less<>> byKey;
 
-    /// The key of a serialized message, from its start line: "INVITE" or "200";
-    /// "?" when the start line is neither.
-    static std::string_view KeyOf(std::string_view bytes);
+    /// The key of a serialized message, from its start line and CSeq;
+    /// "?" when the start line is neither a request's nor a response's.
+    static std::string KeyOf(std::string_view bytes);
 
     void CountSent(std::string_view bytes, bool retransmission);
     void CountReceived(std::string_view key, size_t bytes);

@@ -13,8 +13,12 @@ SipElement::SipElement(const ElementEnvironment& env, const ElementConfig& confi
     h.onMessage = [this](SipMessage&& m, const TransportAddress& from, size_t bytes) {
         if (m_env.counters)
         {
-            const std::string key = m.IsRequest() ? std::string(m.GetMethod())
-                                                  : std::to_string(m.GetStatusCode());
+            std::string key = m.IsRequest() ? std::string(m.GetMethod())
+                                            : std::to_string(m.GetStatusCode());
+            if (!m.IsRequest() && m.GetCSeq())
+            {
+                key += " " + std::string(m.GetCSeq()->method);
+            }
             m_env.counters->CountReceived(key, bytes);
         }
         m_layer->OnReceive(m, from);

@@ -89,6 +89,8 @@ UserAgent::Stop()
     m_wantRegistered = false;
     Timers().CancelTimer(m_regTimer);
     m_regTimer = 0;
+    Timers().CancelTimer(m_keepaliveTimer);
+    m_keepaliveTimer = 0;
     for (auto& [id, d] : m_dialogs)
     {
         Timers().CancelTimer(d.timer);
@@ -160,6 +162,22 @@ UserAgent::Register()
         m_regTag = NewTag();
     }
     SendRegister(m_config.registerExpires, m_registered);
+    if (m_config.keepaliveInterval > 0 && m_keepaliveTimer == 0)
+    {
+        m_keepaliveTimer = Timers().StartTimer(m_config.keepaliveInterval, [this]() { SendKeepalive(); });
+    }
+}
+
+void
+UserAgent::SendKeepalive()
+{
+    m_keepaliveTimer = 0;
+    if (!m_wantRegistered)
+    {
+        return;
+    }
+    GetTransport().SendBytes("\r\n\r\n", m_config.edgeProxy);
+    m_keepaliveTimer = Timers().StartTimer(m_config.keepaliveInterval, [this]() { SendKeepalive(); });
 }
 
 void

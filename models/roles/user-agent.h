@@ -57,6 +57,10 @@ struct UaConfig
     TimeNs registerRetry = SecondsToNs(30);
     /// Callee: 180 Ringing at once, 200 after this delay.
     TimeNs answerDelay = 0;
+    /// Keepalive to the edge proxy (CRLFCRLF, RFC 5626 3.5.1 style) every
+    /// interval while registered, so that the NAT keeps the mapping the
+    /// edge proxy reaches the UA through; 0: none.
+    TimeNs keepaliveInterval = 0;
     /// Port of the (simulated) RTP stream offered and answered in SDP.
     uint16_t rtpPort = 40000;
 };
@@ -142,6 +146,7 @@ class UserAgent : public SipElement
     void OnRegisterResponse(const SipMessage& response);
     void RegistrationFailed(int status);
     void ScheduleRegister(TimeNs delay);
+    void SendKeepalive();
 
     // Calls
     SipMessage MakeInDialogRequest(Dialog& d, std::string_view method);
@@ -172,6 +177,7 @@ class UserAgent : public SipElement
     bool m_registered = false;
     bool m_wantRegistered = false;
     TimerId m_regTimer = 0;
+    TimerId m_keepaliveTimer = 0;
 
     std::map<std::string, Dialog> m_dialogs; ///< by Call-ID
     std::map<uint32_t, std::string> m_byClientTx; ///< INVITE/BYE client tx id -> Call-ID

@@ -3,41 +3,27 @@
 // docs/nat-keepalive.md, read back from summary.json and events.csv.
 
 #include "scenarios/scenario-errors.h"
-#include "scenarios/scenario-runner.h"
+#include "tests/sim/scenario-test-support.h"
 
-#include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-#include <cstdlib>
-#include <filesystem>
-#include <fstream>
-#include <iterator>
 #include <map>
 #include <sstream>
-#include <string>
-#include <vector>
 
 namespace
 {
 
 namespace fs = std::filesystem;
 using namespace sipbed;
-
-using Params = std::vector<std::pair<std::string, std::string>>;
-
-std::string
-ReadFile(const fs::path& path)
-{
-    std::ifstream in(path, std::ios::binary);
-    return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-}
+using test::Params;
+using test::ReadFile;
 
 /// How many rows of events.csv have each kind (third column; no kind is quoted).
 std::map<std::string, int>
 KindCounts(const fs::path& dir)
 {
     std::map<std::string, int> counts;
-    std::istringstream in(ReadFile(dir / "events.csv"));
+    std::istringstream in(test::ReadFile(dir / "events.csv"));
     std::string line;
     std::getline(in, line); // header
     while (std::getline(in, line))
@@ -50,34 +36,13 @@ KindCounts(const fs::path& dir)
     return counts;
 }
 
-class NatKeepaliveScenarioTest : public ::testing::Test
+class NatKeepaliveScenarioTest : public test::ScenarioTest
 {
   protected:
-    void SetUp() override
-    {
-        std::string pattern = (fs::temp_directory_path() / "sipbed-nat-keepalive-XXXXXX").string();
-        ASSERT_NE(::mkdtemp(pattern.data()), nullptr);
-        m_dir = pattern;
-    }
-
-    void TearDown() override
-    {
-        fs::remove_all(m_dir);
-    }
-
     RunResult Run(const std::string& out, const Params& parameters, uint64_t seed = 1)
     {
-        RunOptions options;
-        options.outDir = (m_dir / out).string();
-        options.seed = seed;
-        for (const auto& [name, value] : parameters)
-        {
-            options.parameters.push_back({name, CellValue(value), ""});
-        }
-        return ScenarioRunner::Run("nat-keepalive", options);
+        return ScenarioRunner::Run("nat-keepalive", Options(out, parameters, seed));
     }
-
-    fs::path m_dir;
 };
 
 TEST_F(NatKeepaliveScenarioTest, UdpKeepaliveBelowTheNatTimeoutKeepsEveryClientReachable)

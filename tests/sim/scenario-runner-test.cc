@@ -7,6 +7,7 @@
 #include "scenarios/scenario-runner.h"
 
 #include "tests/scenarios/test-scenarios.h"
+#include "tests/sim/scenario-test-support.h"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -25,13 +26,7 @@ namespace
 
 namespace fs = std::filesystem;
 using namespace sipbed;
-
-std::string
-ReadFile(const fs::path& path)
-{
-    std::ifstream in(path, std::ios::binary);
-    return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-}
+using test::ReadFile;
 
 /// Split one CSV line (RFC 4180 quoting) into fields.
 std::vector<std::string>
@@ -88,38 +83,14 @@ Entries(const fs::path& dir)
     return names;
 }
 
-class ScenarioRunnerTest : public ::testing::Test
+class ScenarioRunnerTest : public test::ScenarioTest
 {
   protected:
     void SetUp() override
     {
         RegisterTestScenarios();
-        std::string pattern = (fs::temp_directory_path() / "sipbed-runner-test-XXXXXX").string();
-        ASSERT_NE(::mkdtemp(pattern.data()), nullptr);
-        m_dir = pattern;
+        test::ScenarioTest::SetUp();
     }
-
-    void TearDown() override
-    {
-        fs::remove_all(m_dir);
-    }
-
-    /// Options writing into m_dir/OUT with \p parameters (as text, like the command line).
-    RunOptions Options(const std::string& out,
-                       const std::vector<std::pair<std::string, std::string>>& parameters = {},
-                       uint64_t seed = 1)
-    {
-        RunOptions options;
-        options.outDir = (m_dir / out).string();
-        options.seed = seed;
-        for (const auto& [name, value] : parameters)
-        {
-            options.parameters.push_back({name, CellValue(value), ""});
-        }
-        return options;
-    }
-
-    fs::path m_dir;
 };
 
 TEST_F(ScenarioRunnerTest, ResultsDirectoryHasEveryFileWithTheDocumentedColumns)

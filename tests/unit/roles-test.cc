@@ -5,6 +5,8 @@
 #include "models/roles/flow-token.h"
 #include "models/roles/registrar.h"
 #include "models/roles/user-agent.h"
+#include "models/security/sec-flows-tls.h"
+#include "models/security/tls-stream-filter.h"
 #include "models/sip/sip-parser.h"
 #include "tests/unit/loopback-network.h"
 
@@ -64,23 +66,48 @@ struct Events : UaListener
     int answered = 0;
 };
 
+/// TLS contexts from the sec-flows vectors: servers present example.com's
+/// certificate, everybody trusts the sec-flows CA, at a 2006 verification time.
+std::shared_ptr<TlsContext>
+SecFlowsContext(bool server)
+{
+    std::string error;
+    std::shared_ptr<TlsContext> ctx = MakeSecFlowsTlsContext(
+        std::string(SIPBED_SHARED_DIR) + "/vectors/sec-flows", server ? "examplecom" : "", &error);
+    EXPECT_TRUE(ctx) << error;
+    return ctx;
+}
+
 /// A domain: registrar (home proxy), edge proxy, and UAs alice and bob.
 struct Domain
 {
-    explicit Domain(TransportKind kind)
+    explicit Domain(TransportKind kind, std::string tlsServerName = "example.com")
         : random(42)
     {
+        const uint16_t port = kind == TransportKind::kTls ? 5061 : 5060;
         auto env = [&](LoopbackNetwork::Io& io) {
             return ElementEnvironment{net.Clock(), random, io, &counters};
         };
+        std::shared_ptr<TlsContext> serverTls;
+        std::shared_ptr<TlsContext> clientTls;
+        if (kind == TransportKind::kTls)
+        {
+            serverTls = SecFlowsContext(true);
+            clientTls = SecFlowsContext(false);
+        }
         auto element = [&](const char* ip) {
             ElementConfig c;
             c.ip = Ip(ip);
-            c.port = 5060;
+            c.port = port;
             c.transport = kind;
+            if (kind == TransportKind::kTls)
+            {
+                const bool server = std::string(ip).rfind("198.18.", 0) == 0;
+                c.tls = MakeTlsFilterFactory(server ? serverTls : clientTls, tlsServerName);
+            }
             return c;
         };
-        LoopbackNetwork::Io& regIo = net.AddEndpoint(Ip("198.18.0.2"), 5060);
+        LoopbackNetwork::Io& regIo = net.AddEndpoint(Ip("198.18.0.2"), port);
         RegistrarConfig rc;
         rc.password = [](std::string_view user) -> std::optional<std::string> {
             if (user == "alice" || user == "bob")
@@ -92,21 +119,21 @@ struct Domain
         registrar = std::make_unique<Registrar>(env(regIo), element("198.18.0.2"), rc);
         regIo.transport = &registrar->GetTransport();
 
-        LoopbackNetwork::Io& edgeIo = net.AddEndpoint(Ip("198.18.0.6"), 5060);
+        LoopbackNetwork::Io& edgeIo = net.AddEndpoint(Ip("198.18.0.6"), port);
         EdgeProxyConfig ec;
-        ec.registrar = TransportAddress{kind, Ip("198.18.0.2"), 5060, 0};
+        ec.registrar = TransportAddress{kind, Ip("198.18.0.2"), port, 0};
         edge = std::make_unique<EdgeProxy>(env(edgeIo), element("198.18.0.6"), ec);
         edgeIo.transport = &edge->GetTransport();
 
         for (const char* name : {"alice", "bob"})
         {
             const char* ip = std::string(name) == "alice" ? "10.0.0.2" : "10.0.1.2";
-            LoopbackNetwork::Io& io = net.AddEndpoint(Ip(ip), 5060);
+            LoopbackNetwork::Io& io = net.AddEndpoint(Ip(ip), port);
             UaConfig uc;
             uc.user = name;
             uc.domain = "example.com";
             uc.password = std::string(name) + "-secret";
-            uc.edgeProxy = TransportAddress{kind, Ip("198.18.0.6"), 5060, 0};
+            uc.edgeProxy = TransportAddress{kind, Ip("198.18.0.6"), port, 0};
             auto ua = std::make_unique<UserAgent>(env(io), element(ip), uc,
                                                   std::string(name) == "alice" ? &aliceEvents : &bobEvents);
             io.transport = &ua->GetTransport();
@@ -238,6 +265,26 @@ TEST(Roles, CallOverTcpReusesTheRegistrationConnections)
     EXPECT_EQ(d.bob->GetTransport().GetCounters().connectionsOpened, 1u);
     EXPECT_EQ(d.edge->GetTransport().GetCounters().connectionsOpened, 1u);
     EXPECT_EQ(d.counters.Total().retransmitted, 0u);
+}
+
+TEST(Roles, CallOverTlsRunsRealHandshakesWithTheSecFlowsCertificates)
+{
+    Domain d(TransportKind::kTls);
+    CallAndHangUp(d);
+    EXPECT_EQ(d.alice->GetTransport().GetCounters().connectionsOpened, 1u);
+    EXPECT_EQ(d.alice->GetTransport().GetCounters().connectionsFailed, 0u);
+}
+
+TEST(Roles, TlsClientExpectingAnotherNameCannotRegister)
+{
+    // sec-flows: the certificate names example.com; a UA expecting
+    // example.net refuses it, so the REGISTER never goes out (503).
+    Domain d(TransportKind::kTls, "example.net");
+    d.alice->Register();
+    d.Run(1);
+    EXPECT_FALSE(d.alice->IsRegistered());
+    EXPECT_EQ(d.aliceEvents.registrationFailures, std::vector<int>{503});
+    EXPECT_EQ(d.alice->GetTransport().GetCounters().connectionsFailed, 1u);
 }
 
 TEST(Roles, LossyUdpCallSucceedsThroughRetransmissions)
