@@ -396,8 +396,16 @@ NatRouting::RouteInput(Ptr<const Packet> p,
     TcpFlags flags;
     UdpHeader udp;
     TcpHeader tcp;
+    uint16_t udpLength = 0;
     if (proto == static_cast<uint8_t>(IpProto::kUdp))
     {
+        // The UDP Length field as received: ns-3's UdpHeader writes back
+        // the payload size it deserialized (8 short) unless forced, and for
+        // a first fragment the field covers the whole datagram, not this
+        // packet. Wireshark and real hosts read it.
+        uint8_t raw[8] = {};
+        packet->CopyData(raw, sizeof(raw));
+        udpLength = static_cast<uint16_t>(raw[4] << 8 | raw[5]);
         packet->RemoveHeader(udp);
         src = MakeEndpoint(header.GetSource(), udp.GetSourcePort());
         to = MakeEndpoint(dst, udp.GetDestinationPort());
@@ -439,6 +447,7 @@ NatRouting::RouteInput(Ptr<const Packet> p,
     {
         udp.SetSourcePort(r.src.port);
         udp.SetDestinationPort(r.dst.port);
+        udp.ForcePayloadSize(udpLength);
         packet->AddHeader(udp);
     }
     else
