@@ -90,6 +90,18 @@ ProxyElement::Forward(ServerTransactionHandle tx, const SipMessage& request, con
 }
 
 void
+ProxyElement::OnStun(std::string_view bytes, const TransportAddress& from)
+{
+    const TransportAddress local{from.kind, GetConfig().ip, GetConfig().port, 0};
+    StunServerReply reply = m_stun.Respond(bytes, from, local);
+    if (reply.response)
+    {
+        GetTransport().SendBytes(*reply.response, from);
+        ++m_proxyStats.stunAnswered;
+    }
+}
+
+void
 ProxyElement::OnNewRequest(ServerTransactionHandle tx,
                            const SipMessage& request,
                            const TransportAddress& from)

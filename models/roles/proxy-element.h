@@ -9,6 +9,7 @@
 #define SIPBED_PROXY_ELEMENT_H
 
 #include "models/roles/sip-element.h"
+#include "models/sip/stun-server.h"
 
 #include <optional>
 #include <string>
@@ -29,6 +30,7 @@ class ProxyElement : public SipElement
         uint64_t forwardedAcks = 0;   ///< ACKs and stray responses forwarded statelessly
         uint64_t rejected = 0;        ///< requests answered with an error by the proxy itself
         uint64_t timeouts = 0;        ///< 408 sent for a forwarded request that got no answer
+        uint64_t stunAnswered = 0;    ///< STUN Binding requests answered
     };
 
     const ProxyStats& GetProxyStats() const
@@ -49,6 +51,11 @@ class ProxyElement : public SipElement
     void OnStrayAck(const SipMessage& ack, const TransportAddress& from) final;
 
   protected:
+    /// outbound draft: every server that receives SIP over UDP from UAs
+    /// answers STUN Binding requests on the same port (first octet 0 or 1,
+    /// told apart by SipTransport).
+    void OnStun(std::string_view bytes, const TransportAddress& from) override;
+
     /// Decides on a new request (not ACK, not CANCEL): answer it (Respond)
     /// or Forward it.
     virtual void HandleRequest(ServerTransactionHandle tx,
@@ -95,6 +102,7 @@ class ProxyElement : public SipElement
     std::unordered_map<uint32_t, Pending> m_byClient; ///< client tx id ->
     std::unordered_map<uint32_t, uint32_t> m_byServer; ///< server tx id -> client tx id
     ProxyStats m_proxyStats;
+    StunServer m_stun;
 };
 
 } // namespace sipbed

@@ -39,11 +39,16 @@ RouteTo(const TransportAddress& proxy)
     return uri + ">";
 }
 
-/// What a UA accepts (8.2): bodies and answers in SDP, no extensions.
+/// What a UA accepts (8.2): SDP and, in MESSAGE, text/plain (RFC 3428); no
+/// extensions.
 const RequestPolicy&
 UasPolicy()
 {
-    static const RequestPolicy policy;
+    static const RequestPolicy policy = [] {
+        RequestPolicy p;
+        p.bodyTypes = {"application/sdp", "text/plain"};
+        return p;
+    }();
     return policy;
 }
 
@@ -370,6 +375,46 @@ UserAgent::Call(const std::string& targetAor, TimeNs holdTime)
     return true;
 }
 
+bool
+UserAgent::SendRequest(std::string_view method, const std::string& targetAor, const std::string& text)
+{
+    if (method != "OPTIONS" && method != "MESSAGE")
+    {
+        return false;
+    }
+    Result<SipMessage> made = SipMessage::MakeRequest(method, targetAor);
+    if (!made)
+    {
+        return false;
+    }
+    SipMessage m = made.GetValue();
+    m.AddHeader("Via", MakeVia(NewBranch()));
+    m.AddHeader("Max-Forwards", "70");
+    m.AddHeader("Route", RouteTo(m_config.edgeProxy));
+    m.AddHeader("To", Bracket(targetAor));
+    m.AddHeader("From", Bracket(m_aor) + ";tag=" + NewTag());
+    m.AddHeader("Call-ID", NewCallId());
+    m.AddHeader("CSeq", "1 " + std::string(method));
+    if (method == "MESSAGE")
+    {
+        m.AddHeader("Content-Type", "text/plain"); // RFC 3428 4
+        m.AddHeader("Content-Length", std::to_string(text.size()));
+        m.SetBody(text);
+    }
+    else
+    {
+        m.AddHeader("Accept", "application/sdp"); // 11.1
+        m.AddHeader("Content-Length", "0");
+    }
+    ClientTransactionHandle tx = GetTransactions().SendRequest(m, m_config.edgeProxy);
+    if (!tx.IsValid())
+    {
+        return false;
+    }
+    m_requests[tx.GetId()] = {std::string(method), Timers().Now()};
+    return true;
+}
+
 UserAgent::Dialog*
 UserAgent::FindDialog(const SipMessage& m)
 {
@@ -499,6 +544,19 @@ UserAgent::OnResponse(ClientTransactionHandle tx, const SipMessage& response, co
         OnRegisterResponse(response);
         return;
     }
+    if (auto r = m_requests.find(tx.GetId()); r != m_requests.end())
+    {
+        if (response.GetStatusCode() >= 200)
+        {
+            const auto [method, sentAt] = r->second;
+            m_requests.erase(r);
+            if (m_listener)
+            {
+                m_listener->OnRequestAnswered(method, response.GetStatusCode(), Timers().Now() - sentAt);
+            }
+        }
+        return;
+    }
     auto owner = m_byClientTx.find(tx.GetId());
     if (owner == m_byClientTx.end())
     {
@@ -538,6 +596,16 @@ UserAgent::OnClientError(ClientTransactionHandle tx, TransactionError error)
     {
         m_regTx = ClientTransactionHandle();
         RegistrationFailed(StatusOf(error));
+        return;
+    }
+    if (auto r = m_requests.find(tx.GetId()); r != m_requests.end())
+    {
+        const auto [method, sentAt] = r->second;
+        m_requests.erase(r);
+        if (m_listener)
+        {
+            m_listener->OnRequestAnswered(method, StatusOf(error), Timers().Now() - sentAt);
+        }
         return;
     }
     auto owner = m_byClientTx.find(tx.GetId());

@@ -36,6 +36,13 @@ class UaListener
     virtual void OnCallEstablished(TimeNs setupDelay) = 0;
     /// A call we placed failed with `status` (408 / 503 as above).
     virtual void OnCallFailed(int status) = 0;
+    /// An OPTIONS or MESSAGE we sent got its final answer (or 408/503).
+    virtual void OnRequestAnswered(std::string_view method, int status, TimeNs delay)
+    {
+        (void)method;
+        (void)status;
+        (void)delay;
+    }
     /// A call ended by BYE (ours or the peer's).
     virtual void OnCallEnded(bool byUs) = 0;
     /// We answered an incoming call with 200.
@@ -92,6 +99,11 @@ class UserAgent : public SipElement
     /// Calls `targetAor`; BYE after `holdTime`. Returns false if the INVITE
     /// could not be sent.
     bool Call(const std::string& targetAor, TimeNs holdTime);
+
+    /// Sends an out-of-dialog OPTIONS (RFC 3261 11) or MESSAGE (RFC 3428,
+    /// `text` as text/plain) to `targetAor` through the edge proxy; the answer
+    /// goes to UaListener::OnRequestAnswered. False if it could not be sent.
+    bool SendRequest(std::string_view method, const std::string& targetAor, const std::string& text = "");
 
     /// Calls in progress or established.
     size_t GetDialogCount() const
@@ -181,6 +193,8 @@ class UserAgent : public SipElement
 
     std::map<std::string, Dialog> m_dialogs; ///< by Call-ID
     std::map<uint32_t, std::string> m_byClientTx; ///< INVITE/BYE client tx id -> Call-ID
+    /// OPTIONS/MESSAGE client tx id -> (method, sent at)
+    std::map<uint32_t, std::pair<std::string, TimeNs>> m_requests;
 };
 
 } // namespace sipbed

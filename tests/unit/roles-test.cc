@@ -8,10 +8,12 @@
 #include "models/security/sec-flows-tls.h"
 #include "models/security/tls-stream-filter.h"
 #include "models/sip/sip-parser.h"
+#include "models/sip/stun-client.h"
 #include "tests/unit/loopback-network.h"
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cctype>
 #include <fstream>
 #include <sstream>
@@ -391,4 +393,68 @@ TEST(Roles, ServersAnswerTheSemanticTortureRowsWithTheirCodes)
         ++checked;
     }
     EXPECT_EQ(checked, 10); // insuf unkscm novelsc bext01 invut regaut01 multi01 mcl01 zeromf sdp01
+}
+
+namespace
+{
+
+struct RequestAnswers : Events
+{
+    void OnRequestAnswered(std::string_view method, int status, TimeNs) override
+    {
+        answered.emplace_back(std::string(method), status);
+    }
+    std::vector<std::pair<std::string, int>> answered;
+};
+
+} // namespace
+
+TEST(Roles, UaSendsOptionsAndMessageThroughTheProxiesAndTheCalleeAnswers)
+{
+    Domain d(TransportKind::kUdp);
+    RequestAnswers answers;
+    // alice's listener is fixed in Domain; a third UA with its own listener.
+    LoopbackNetwork::Io& io = d.net.AddEndpoint(Ip("10.0.3.2"), 5060);
+    UaConfig uc;
+    uc.user = "carol";
+    uc.domain = "example.com";
+    uc.edgeProxy = TransportAddress{TransportKind::kUdp, Ip("198.18.0.6"), 5060, 0};
+    ElementConfig ec;
+    ec.ip = Ip("10.0.3.2");
+    UserAgent carol(ElementEnvironment{d.net.Clock(), d.random, io, nullptr}, ec, uc, &answers);
+    io.transport = &carol.GetTransport();
+    d.bob->Register();
+    d.Run(1);
+    ASSERT_TRUE(carol.SendRequest("OPTIONS", "sip:bob@example.com"));
+    ASSERT_TRUE(carol.SendRequest("MESSAGE", "sip:bob@example.com", "hello bob"));
+    ASSERT_TRUE(carol.SendRequest("MESSAGE", "sip:nobody@example.com", "anyone?"));
+    EXPECT_FALSE(carol.SendRequest("INFO", "sip:bob@example.com"));
+    d.Run(1);
+    std::sort(answers.answered.begin(), answers.answered.end());
+    EXPECT_EQ(answers.answered,
+              (std::vector<std::pair<std::string, int>>{{"MESSAGE", 200}, {"MESSAGE", 480}, {"OPTIONS", 200}}));
+    carol.Stop();
+}
+
+TEST(Roles, ServersAnswerStunBindingRequestsOnTheirSipPort)
+{
+    // outbound: a STUN Binding request to the edge proxy's SIP port comes
+    // back with the address the request came from.
+    Domain d(TransportKind::kUdp);
+    LoopbackNetwork::Io& io = d.net.AddEndpoint(Ip("100.64.0.2"), 40001);
+    std::vector<std::string> stun;
+    SipTransport::Handler h;
+    h.onStun = [&stun](std::string_view bytes, const TransportAddress&) { stun.emplace_back(bytes); };
+    SipTransport probe(io, SipTransport::Config{}, h);
+    io.transport = &probe;
+    SeededRandom r(3);
+    StunClient client(StunDialect::kRfc5389, [&r]() { return static_cast<uint32_t>(r.Below(uint64_t(1) << 32)); });
+    probe.SendBytes(client.StartRequest(), TransportAddress{TransportKind::kUdp, Ip("198.18.0.6"), 5060, 0});
+    d.Run(1);
+    ASSERT_EQ(stun.size(), 1u);
+    const StunClientResult result = client.OnResponse(stun[0]);
+    ASSERT_EQ(result.status, StunClientStatus::kMapped) << result.reason;
+    EXPECT_EQ(result.mapped.ip, Ip("100.64.0.2"));
+    EXPECT_EQ(result.mapped.port, 40001);
+    EXPECT_EQ(d.edge->GetProxyStats().stunAnswered, 1u);
 }
