@@ -333,6 +333,30 @@ UserAgent::OnRegisterResponse(const SipMessage& response)
 
 // ---------------------------------------------------------------- calls
 
+std::optional<SipMessage>
+UserAgent::NewRequest(std::string_view method,
+                      const std::string& targetAor,
+                      const std::string& callId,
+                      const std::string& localTag)
+{
+    // 8.1.1: the header fields every request out of a dialog carries; the
+    // edge proxy as a preloaded Route (8.1.2).
+    Result<SipMessage> made = SipMessage::MakeRequest(method, targetAor);
+    if (!made)
+    {
+        return std::nullopt;
+    }
+    SipMessage m = made.GetValue();
+    m.AddHeader("Via", MakeVia(NewBranch()));
+    m.AddHeader("Max-Forwards", "70");
+    m.AddHeader("Route", RouteTo(m_config.edgeProxy));
+    m.AddHeader("To", Bracket(targetAor));
+    m.AddHeader("From", Bracket(m_aor) + ";tag=" + localTag);
+    m.AddHeader("Call-ID", callId);
+    m.AddHeader("CSeq", "1 " + std::string(method));
+    return m;
+}
+
 bool
 UserAgent::Call(const std::string& targetAor, TimeNs holdTime)
 {
@@ -344,19 +368,12 @@ UserAgent::Call(const std::string& targetAor, TimeNs holdTime)
     d.holdTime = holdTime;
     d.inviteSentAt = Timers().Now();
 
-    Result<SipMessage> made = SipMessage::MakeRequest("INVITE", targetAor);
+    std::optional<SipMessage> made = NewRequest("INVITE", targetAor, d.callId, d.localTag);
     if (!made)
     {
         return false;
     }
-    SipMessage m = made.GetValue();
-    m.AddHeader("Via", MakeVia(NewBranch()));
-    m.AddHeader("Max-Forwards", "70");
-    m.AddHeader("Route", RouteTo(m_config.edgeProxy));
-    m.AddHeader("To", Bracket(targetAor));
-    m.AddHeader("From", Bracket(m_aor) + ";tag=" + d.localTag);
-    m.AddHeader("Call-ID", d.callId);
-    m.AddHeader("CSeq", "1 INVITE");
+    SipMessage& m = *made;
     m.AddHeader("Contact", Bracket(m_contact));
     const std::string sdp =
         MakeAudioOffer(FormatIpv4(GetConfig().ip), m_config.rtpPort, Random().Below(1u << 30))
@@ -382,19 +399,12 @@ UserAgent::SendRequest(std::string_view method, const std::string& targetAor, co
     {
         return false;
     }
-    Result<SipMessage> made = SipMessage::MakeRequest(method, targetAor);
+    std::optional<SipMessage> made = NewRequest(method, targetAor, NewCallId(), NewTag());
     if (!made)
     {
         return false;
     }
-    SipMessage m = made.GetValue();
-    m.AddHeader("Via", MakeVia(NewBranch()));
-    m.AddHeader("Max-Forwards", "70");
-    m.AddHeader("Route", RouteTo(m_config.edgeProxy));
-    m.AddHeader("To", Bracket(targetAor));
-    m.AddHeader("From", Bracket(m_aor) + ";tag=" + NewTag());
-    m.AddHeader("Call-ID", NewCallId());
-    m.AddHeader("CSeq", "1 " + std::string(method));
+    SipMessage& m = *made;
     if (method == "MESSAGE")
     {
         m.AddHeader("Content-Type", "text/plain"); // RFC 3428 4

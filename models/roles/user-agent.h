@@ -160,7 +160,11 @@ class UserAgent : public SipElement
     void ScheduleRegister(TimeNs delay);
     void SendKeepalive();
 
-    // Calls
+    // Calls and other requests
+    std::optional<SipMessage> NewRequest(std::string_view method,
+                                         const std::string& targetAor,
+                                         const std::string& callId,
+                                         const std::string& localTag);
     SipMessage MakeInDialogRequest(Dialog& d, std::string_view method);
     void SendBye(const std::string& callId);
     void OnInviteResponse(Dialog& d, const SipMessage& response);
