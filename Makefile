@@ -24,7 +24,7 @@ MAKEFLAGS += --no-print-directory
 help:
 	@echo "make build   install missing packages, configure build/ (Release) once, build"
 	@echo "make test    build, then run every test (ctest: unit, sim, pytest)"
-	@echo "make run     build, then the demo (for now: sipbed parse on RFC 4475 torture messages)"
+	@echo "make run     build, then the demo: small nat-keepalive and basic-call runs into results/, and a table"
 	@echo "make asan    build and test in build-asan/ with AddressSanitizer + UBSan"
 	@echo "make fuzz    build the libFuzzer targets in build-fuzz/ (clang), run each FUZZ_SECONDS"
 	@echo "make bench   build, then run every Google Benchmark program"
@@ -44,7 +44,7 @@ test: build
 	@ctest --test-dir build --output-on-failure -j$(JOBS)
 
 run: build
-	@scripts/demo-parse.sh build/sipbed $(SHARED_ABS)
+	@scripts/demo.sh build/sipbed
 
 asan: deps
 	@if [ ! -f build-asan/CMakeCache.txt ]; then \
