@@ -19,6 +19,8 @@ class Ns3RandomSource : public RandomSource
     {
     }
 
+    using RandomSource::Uniform; // keep Uniform(min, max) visible
+
     double Uniform() override
     {
         return m_rv->GetValue(0.0, 1.0);

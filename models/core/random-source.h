@@ -55,6 +55,8 @@ class SeededRandom : public RandomSource
     {
     }
 
+    using RandomSource::Uniform; // keep Uniform(min, max) visible
+
     double Uniform() override
     {
         m_state += 0x9E3779B97F4A7C15ull;

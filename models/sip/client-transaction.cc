@@ -9,38 +9,26 @@
 namespace sipbed
 {
 
-namespace
-{
-
-size_t
-HeapBytes(const std::string& s)
-{
-    // libstdc++ keeps up to 15 characters inside the object.
-    return s.capacity() > 15 ? s.capacity() + 1 : 0;
-}
-
-void
-Release(std::string& s)
-{
-    std::string().swap(s);
-}
-
-} // namespace
-
 ClientTransaction::ClientTransaction(TransactionLayer& layer,
                                      uint32_t id,
                                      bool invite,
                                      std::string bytes,
                                      std::string key,
                                      const TransportAddress& to)
-    : m_layer(layer)
-    , m_bytes(std::move(bytes))
-    , m_key(std::move(key))
-    , m_to(to)
-    , m_id(id)
-    , m_state(invite ? TransactionState::kCalling : TransactionState::kTrying)
-    , m_invite(invite)
+    : TransactionBase(layer,
+                      id,
+                      invite,
+                      invite ? TransactionState::kCalling : TransactionState::kTrying,
+                      std::move(key),
+                      to)
 {
+    m_bytes = std::move(bytes);
+}
+
+void
+ClientTransaction::ReportError(TransactionLayer& layer, uint32_t id, TransactionError error)
+{
+    layer.m_user.OnClientError(layer.ClientHandle(id), error);
 }
 
 bool
@@ -65,12 +53,6 @@ ClientTransaction::MakeKey(const SipMessage& message, std::string& key)
     return true;
 }
 
-size_t
-ClientTransaction::GetHeapBytes() const
-{
-    return HeapBytes(m_bytes) + HeapBytes(m_key);
-}
-
 void
 ClientTransaction::Start()
 {
@@ -79,84 +61,19 @@ ClientTransaction::Start()
         return;
     }
     const TransactionConfig& c = m_layer.m_config;
-    if (m_invite)
+    // 17.1.1.2: timer A (retransmissions) only over unreliable transports;
+    // timer B (timeout) always. 17.1.2.2: the same for timers E and F.
+    if (!IsReliable())
     {
-        // 17.1.1.2: timer A (retransmissions) only over unreliable
-        // transports; timer B (timeout) always.
-        if (!IsReliable())
-        {
-            m_interval = c.TimerA();
-            StartRetransmitTimer(m_interval);
-        }
-        StartLifetimeTimer(c.TimerB());
+        m_interval = m_invite ? c.TimerA() : c.TimerE();
+        StartRetransmitTimer(m_interval);
     }
-    else
-    {
-        // 17.1.2.2: timer E only over unreliable transports; timer F always.
-        if (!IsReliable())
-        {
-            m_interval = c.TimerE();
-            StartRetransmitTimer(m_interval);
-        }
-        StartLifetimeTimer(c.TimerF());
-    }
-}
-
-bool
-ClientTransaction::SendBytes(TransactionTransport::Kind kind, bool deferred)
-{
-    if (m_layer.Transmit(m_bytes, m_to, kind).ok)
-    {
-        return true;
-    }
-    if (!deferred)
-    {
-        Fail(TransactionError::kTransportError);
-        return false;
-    }
-    // 17.1.4: the TU hears of the failure, but not from inside its own
-    // SendRequest call: it has no handle yet. The transaction stops matching
-    // now and reports from a 0 s timer.
-    StopTimers();
-    m_state = TransactionState::kTerminated;
-    m_layer.Unindex(*this);
-    StartLifetimeTimer(0);
-    return false;
-}
-
-void
-ClientTransaction::StartRetransmitTimer(TimeNs delay)
-{
-    m_retransmitTimer = m_layer.m_timers.StartTimer(delay, [this] { OnRetransmitTimer(); });
-}
-
-void
-ClientTransaction::StartLifetimeTimer(TimeNs delay)
-{
-    m_lifetimeTimer = m_layer.m_timers.StartTimer(delay, [this] { OnLifetimeTimer(); });
-}
-
-void
-ClientTransaction::StopTimers()
-{
-    m_layer.m_timers.CancelTimer(m_retransmitTimer);
-    m_layer.m_timers.CancelTimer(m_lifetimeTimer);
-    m_retransmitTimer = 0;
-    m_lifetimeTimer = 0;
-}
-
-void
-ClientTransaction::Shutdown()
-{
-    StopTimers();
-    m_state = TransactionState::kTerminated;
+    StartLifetimeTimer(m_invite ? c.TimerB() : c.TimerF());
 }
 
 void
 ClientTransaction::OnRetransmitTimer()
 {
-    TransactionLayer::EntryGuard guard(m_layer);
-    m_retransmitTimer = 0;
     const TransactionConfig& c = m_layer.m_config;
     if (m_invite)
     {
@@ -189,8 +106,6 @@ ClientTransaction::OnRetransmitTimer()
 void
 ClientTransaction::OnLifetimeTimer()
 {
-    TransactionLayer::EntryGuard guard(m_layer);
-    m_lifetimeTimer = 0;
     switch (m_state)
     {
     case TransactionState::kCalling:
@@ -203,42 +118,9 @@ ClientTransaction::OnLifetimeTimer()
         // Timer D / K: the wait for response retransmissions is over.
         m_layer.Destroy(*this);
         break;
-    case TransactionState::kTerminated:
-        // The deferred report of a failed first send (see SendBytes).
-        Fail(TransactionError::kTransportError);
-        break;
     default:
         break;
     }
-}
-
-void
-ClientTransaction::Fail(TransactionError error)
-{
-    if (error == TransactionError::kTimeout)
-    {
-        ++m_layer.m_stats.timeouts;
-    }
-    else
-    {
-        ++m_layer.m_stats.transportErrors;
-    }
-    const uint32_t id = m_id;
-    m_layer.Destroy(*this);
-    m_layer.m_user.OnClientError(m_layer.ClientHandle(id), error);
-}
-
-void
-ClientTransaction::Complete(TimeNs linger)
-{
-    m_state = TransactionState::kCompleted;
-    if (linger == 0)
-    {
-        // Reliable transport: timer D / K is 0, Completed ends at once.
-        m_layer.Destroy(*this);
-        return;
-    }
-    StartLifetimeTimer(linger);
 }
 
 void
@@ -287,7 +169,7 @@ ClientTransaction::OnResponse(const SipMessage& response, const TransportAddress
         // transaction resend its ACK, and is not passed up; 17.1.2.2: the
         // non-INVITE transaction absorbs it.
         if (m_invite && !m_bytes.empty() &&
-            !m_layer.Transmit(m_bytes, m_to, TransactionTransport::Kind::kAckRetransmission).ok)
+            !m_layer.Transmit(m_bytes, m_peer, TransactionTransport::Kind::kAckRetransmission).ok)
         {
             m_layer.Destroy(*this);
         }
@@ -317,7 +199,8 @@ ClientTransaction::OnResponse(const SipMessage& response, const TransportAddress
     {
         // 17.1.2.2: Completed absorbs retransmissions for timer K.
         Release(m_bytes);
-        Complete(c.TimerK(IsReliable()));
+        m_state = TransactionState::kCompleted;
+        Linger(c.TimerK(IsReliable()));
         tu.OnResponse(handle, response, from);
         return;
     }
@@ -340,11 +223,14 @@ ClientTransaction::OnResponse(const SipMessage& response, const TransportAddress
     bool ok = true;
     if (!m_bytes.empty())
     {
-        ok = m_layer.Transmit(m_bytes, m_to, TransactionTransport::Kind::kAck).ok;
+        ok = m_layer.Transmit(m_bytes, m_peer, TransactionTransport::Kind::kAck).ok;
     }
     if (ok)
     {
-        Complete(c.TimerD(IsReliable()));
+        // 17.1.1.2: Completed absorbs final response retransmissions for
+        // timer D.
+        m_state = TransactionState::kCompleted;
+        Linger(c.TimerD(IsReliable()));
     }
     else
     {

@@ -6,6 +6,7 @@
 #ifndef SIPBED_CLIENT_TRANSACTION_H
 #define SIPBED_CLIENT_TRANSACTION_H
 
+#include "models/sip/transaction-base.h"
 #include "models/sip/transaction-layer.h"
 
 #include <optional>
@@ -14,7 +15,7 @@
 namespace sipbed
 {
 
-class ClientTransaction
+class ClientTransaction : public TransactionBase<ClientTransaction>
 {
   public:
     /// `bytes`: the serialized request; `key`: its match key (17.1.3).
@@ -34,75 +35,17 @@ class ClientTransaction
     void OnResponse(const SipMessage& response, const TransportAddress& from);
     /// A transport failure towards this transaction's destination (17.1.4).
     void OnTransportFailure();
-    /// Stops the timers and enters Terminated (TransactionLayer::Destroy).
-    void Shutdown();
 
     std::optional<SipMessage> MakeCancel() const;
 
-    uint32_t GetId() const
-    {
-        return m_id;
-    }
-
-    TransactionState GetState() const
-    {
-        return m_state;
-    }
-
-    const std::string& GetKey() const
-    {
-        return m_key;
-    }
-
-    const TransportAddress& GetDestination() const
-    {
-        return m_to;
-    }
-
-    bool IsIndexed() const
-    {
-        return m_indexed;
-    }
-
-    void SetIndexed(bool indexed)
-    {
-        m_indexed = indexed;
-    }
-
-    /// Bytes held on the heap (for TransactionLayer::EstimateMemoryBytes).
-    size_t GetHeapBytes() const;
-
   private:
-    bool IsReliable() const
-    {
-        return sipbed::IsReliable(m_to.kind);
-    }
+    friend class TransactionBase<ClientTransaction>;
 
-    /// Sends m_bytes; on failure ends the transaction and tells the TU
-    /// (`deferred`: from a 0 s timer, when the TU is on the stack).
-    bool SendBytes(TransactionTransport::Kind kind, bool deferred);
-    void StopTimers();
-    void StartRetransmitTimer(TimeNs delay);
-    void StartLifetimeTimer(TimeNs delay);
+    /// Timer A or E.
     void OnRetransmitTimer();
+    /// Timer B, F, D or K.
     void OnLifetimeTimer();
-    void Fail(TransactionError error);
-    /// Enters Completed with the timer D or K value (0 ends the transaction).
-    void Complete(TimeNs linger);
-
-    TransactionLayer& m_layer;
-    /// The request while it may be retransmitted or cancelled; the ACK
-    /// once an INVITE transaction is Completed (17.1.1.3); empty otherwise.
-    std::string m_bytes;
-    std::string m_key; ///< branch + ' ' + method (17.1.3)
-    TransportAddress m_to;
-    uint32_t m_id;
-    TimerId m_retransmitTimer = 0; ///< A or E
-    TimerId m_lifetimeTimer = 0;   ///< B, F, D or K; 0 s for a deferred transport error
-    TimeNs m_interval = 0;         ///< next retransmit interval
-    TransactionState m_state;
-    bool m_invite;
-    bool m_indexed = false;
+    static void ReportError(TransactionLayer& layer, uint32_t id, TransactionError error);
 };
 
 } // namespace sipbed

@@ -8,24 +8,6 @@
 namespace sipbed
 {
 
-namespace
-{
-
-size_t
-HeapBytes(const std::string& s)
-{
-    // libstdc++ keeps up to 15 characters inside the object.
-    return s.capacity() > 15 ? s.capacity() + 1 : 0;
-}
-
-void
-Release(std::string& s)
-{
-    std::string().swap(s);
-}
-
-} // namespace
-
 bool
 ServerTransaction::MakeKey(
     const SipMessage& request, KeyUse use, std::string& key, size_t& baseLength, bool& rfc3261)
@@ -108,12 +90,12 @@ ServerTransaction::ServerTransaction(TransactionLayer& layer,
                                      size_t baseLength,
                                      bool rfc3261,
                                      const TransportAddress& from)
-    : m_layer(layer)
-    , m_key(std::move(key))
-    , m_peer(from)
-    , m_id(id)
-    , m_state(invite ? TransactionState::kProceeding : TransactionState::kTrying)
-    , m_invite(invite)
+    : TransactionBase(layer,
+                      id,
+                      invite,
+                      invite ? TransactionState::kProceeding : TransactionState::kTrying,
+                      std::move(key),
+                      from)
 {
     if (invite && !rfc3261)
     {
@@ -125,7 +107,7 @@ ServerTransaction::ServerTransaction(TransactionLayer& layer,
 size_t
 ServerTransaction::GetHeapBytes() const
 {
-    return HeapBytes(m_bytes) + HeapBytes(m_key) + HeapBytes(m_ackKey);
+    return TransactionBase::GetHeapBytes() + HeapBytes(m_ackKey);
 }
 
 void
@@ -160,91 +142,17 @@ void
 ServerTransaction::SendTrying(bool deferred)
 {
     m_tryingPending = false;
-    m_layer.m_timers.CancelTimer(m_lifetimeTimer);
-    m_lifetimeTimer = 0;
+    StopLifetimeTimer();
     if (SendBytes(TransactionTransport::Kind::kResponse, deferred))
     {
         ++m_layer.m_stats.tryingSent;
     }
 }
 
-bool
-ServerTransaction::SendBytes(TransactionTransport::Kind kind, bool deferred)
-{
-    if (m_layer.Transmit(m_bytes, m_peer, kind).ok)
-    {
-        return true;
-    }
-    if (deferred)
-    {
-        // 17.2.4: the TU hears of the failure, from a 0 s timer rather than
-        // from inside its own call; the transaction stops matching now.
-        StopTimers();
-        m_tryingPending = false;
-        m_state = TransactionState::kTerminated;
-        m_layer.Unindex(*this);
-        StartLifetimeTimer(0);
-        return false;
-    }
-    OnTransportFailure();
-    return false;
-}
-
 void
-ServerTransaction::StartRetransmitTimer(TimeNs delay)
+ServerTransaction::ReportError(TransactionLayer& layer, uint32_t id, TransactionError error)
 {
-    m_retransmitTimer = m_layer.m_timers.StartTimer(delay, [this] { OnRetransmitTimer(); });
-}
-
-void
-ServerTransaction::StartLifetimeTimer(TimeNs delay)
-{
-    m_lifetimeTimer = m_layer.m_timers.StartTimer(delay, [this] { OnLifetimeTimer(); });
-}
-
-void
-ServerTransaction::StopTimers()
-{
-    m_layer.m_timers.CancelTimer(m_retransmitTimer);
-    m_layer.m_timers.CancelTimer(m_lifetimeTimer);
-    m_retransmitTimer = 0;
-    m_lifetimeTimer = 0;
-}
-
-void
-ServerTransaction::Shutdown()
-{
-    StopTimers();
-    m_tryingPending = false;
-    m_state = TransactionState::kTerminated;
-}
-
-void
-ServerTransaction::Fail(TransactionError error)
-{
-    if (error == TransactionError::kTimeout)
-    {
-        ++m_layer.m_stats.timeouts;
-    }
-    else
-    {
-        ++m_layer.m_stats.transportErrors;
-    }
-    const uint32_t id = m_id;
-    m_layer.Destroy(*this);
-    m_layer.m_user.OnServerError(m_layer.ServerHandle(id), error);
-}
-
-void
-ServerTransaction::Linger(TimeNs linger)
-{
-    if (linger == 0)
-    {
-        // Reliable transport: timers I and J are 0 (17.2.1, 17.2.2).
-        m_layer.Destroy(*this);
-        return;
-    }
-    StartLifetimeTimer(linger);
+    layer.m_user.OnServerError(layer.ServerHandle(id), error);
 }
 
 void
@@ -267,8 +175,6 @@ ServerTransaction::OnTransportFailure()
 void
 ServerTransaction::OnRetransmitTimer()
 {
-    TransactionLayer::EntryGuard guard(m_layer);
-    m_retransmitTimer = 0;
     if (m_state != TransactionState::kCompleted)
     {
         return;
@@ -285,8 +191,6 @@ ServerTransaction::OnRetransmitTimer()
 void
 ServerTransaction::OnLifetimeTimer()
 {
-    TransactionLayer::EntryGuard guard(m_layer);
-    m_lifetimeTimer = 0;
     switch (m_state)
     {
     case TransactionState::kProceeding:
@@ -310,10 +214,6 @@ ServerTransaction::OnLifetimeTimer()
     case TransactionState::kConfirmed: // 17.2.1: timer I
     case TransactionState::kAccepted:  // RFC 6026 7.1: timer L
         m_layer.Destroy(*this);
-        break;
-    case TransactionState::kTerminated:
-        // The deferred report of a failed send (see SendBytes).
-        Fail(TransactionError::kTransportError);
         break;
     default:
         break;
@@ -419,8 +319,7 @@ ServerTransaction::SendInviteResponse(int code, std::string bytes, const SipMess
     {
         // The TU answered in time: no 100 (Trying) of our own (17.2.1).
         m_tryingPending = false;
-        m_layer.m_timers.CancelTimer(m_lifetimeTimer);
-        m_lifetimeTimer = 0;
+        StopLifetimeTimer();
     }
     m_bytes = std::move(bytes);
     if (code < 200)

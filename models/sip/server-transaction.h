@@ -6,6 +6,7 @@
 #ifndef SIPBED_SERVER_TRANSACTION_H
 #define SIPBED_SERVER_TRANSACTION_H
 
+#include "models/sip/transaction-base.h"
 #include "models/sip/transaction-layer.h"
 
 #include <string>
@@ -13,7 +14,7 @@
 namespace sipbed
 {
 
-class ServerTransaction
+class ServerTransaction : public TransactionBase<ServerTransaction>
 {
   public:
     /// What a match key is built for (17.2.3).
@@ -51,45 +52,14 @@ class ServerTransaction
     /// An ACK that matched this INVITE transaction.
     void OnAck(const SipMessage& ack, const TransportAddress& from);
     bool SendResponse(const SipMessage& response);
+    /// A transport failure towards this transaction's peer (17.2.4).
     void OnTransportFailure();
-    /// Stops the timers and enters Terminated (TransactionLayer::Destroy).
-    void Shutdown();
-
-    uint32_t GetId() const
-    {
-        return m_id;
-    }
-
-    TransactionState GetState() const
-    {
-        return m_state;
-    }
-
-    const std::string& GetKey() const
-    {
-        return m_key;
-    }
 
     /// RFC 2543 INVITE only (else empty): the key an ACK for the final
     /// response matches; complete (and indexed) once that response was sent.
     const std::string& GetAckKey() const
     {
         return m_ackKey;
-    }
-
-    const TransportAddress& GetPeer() const
-    {
-        return m_peer;
-    }
-
-    bool IsIndexed() const
-    {
-        return m_indexed;
-    }
-
-    void SetIndexed(bool indexed)
-    {
-        m_indexed = indexed;
     }
 
     bool IsAckIndexed() const
@@ -102,46 +72,26 @@ class ServerTransaction
         m_ackIndexed = indexed;
     }
 
+    /// TransactionBase::GetHeapBytes plus the RFC 2543 ACK key.
     size_t GetHeapBytes() const;
 
   private:
-    bool IsReliable() const
-    {
-        return sipbed::IsReliable(m_peer.kind);
-    }
+    friend class TransactionBase<ServerTransaction>;
 
-    /// Sends m_bytes; on failure ends the transaction and tells the TU,
-    /// from a 0 s timer when `deferred` (the TU is on the stack).
-    bool SendBytes(TransactionTransport::Kind kind, bool deferred);
     void SendTrying(bool deferred);
-    void StopTimers();
-    void StartRetransmitTimer(TimeNs delay);
-    void StartLifetimeTimer(TimeNs delay);
+    /// Timer G.
     void OnRetransmitTimer();
+    /// The 100 (Trying) delay, timer H, I, J or L.
     void OnLifetimeTimer();
-    void Fail(TransactionError error);
-    /// Waits `linger` in the current state, or ends now when it is 0.
-    void Linger(TimeNs linger);
+    static void ReportError(TransactionLayer& layer, uint32_t id, TransactionError error);
     bool SendInviteResponse(int code, std::string bytes, const SipMessage& response);
     bool SendNonInviteResponse(int code, std::string bytes);
 
-    TransactionLayer& m_layer;
-    /// The last response sent (or the 100 (Trying) waiting for its timer):
-    /// what a retransmitted request or timer G resends.
-    std::string m_bytes;
-    std::string m_key;
     /// RFC 2543 matching: the key base and " ACK " until the final response
     /// adds its To tag.
     std::string m_ackKey;
-    TransportAddress m_peer;
-    uint32_t m_id;
-    TimerId m_retransmitTimer = 0; ///< G
-    TimerId m_lifetimeTimer = 0;   ///< 100 (Trying) delay, H, I, J, L; 0 s for a deferred error
-    TimeNs m_interval = 0;
-    TransactionState m_state;
-    bool m_invite;
-    bool m_tryingPending = false; ///< m_bytes holds a 100 (Trying) not yet sent
-    bool m_indexed = false;
+    /// m_bytes holds a 100 (Trying) not yet sent (read in Proceeding only).
+    bool m_tryingPending = false;
     bool m_ackIndexed = false;
 };
 

@@ -44,73 +44,112 @@ TransactionErrorName(TransactionError error)
     return "?";
 }
 
+namespace
+{
+
+template <typename Tx>
+using LiveMap = std::unordered_map<uint32_t, std::unique_ptr<Tx>>;
+
+template <typename Tx>
+Tx*
+FindIn(const LiveMap<Tx>& live, uint32_t id)
+{
+    auto it = live.find(id);
+    return it == live.end() ? nullptr : it->second.get();
+}
+
+/// Takes a new transaction into `live` and indexes it under its match key.
+template <typename Tx>
+Tx*
+Adopt(std::unique_ptr<Tx> owned,
+      LiveMap<Tx>& live,
+      std::unordered_map<std::string_view, Tx*>& index)
+{
+    Tx* tx = owned.get();
+    live.emplace(tx->GetId(), std::move(owned));
+    index.emplace(std::string_view(tx->GetKey()), tx);
+    tx->SetIndexed(true);
+    return tx;
+}
+
+/// Moves an ended transaction from `live` to `dead`, where it stays until
+/// the outermost call into the layer returns (EntryGuard).
+template <typename Tx>
+void
+Retire(const Tx& tx, LiveMap<Tx>& live, std::vector<std::unique_ptr<Tx>>& dead)
+{
+    auto it = live.find(tx.GetId());
+    if (it != live.end())
+    {
+        dead.push_back(std::move(it->second));
+        live.erase(it);
+    }
+}
+
+} // namespace
+
 // ---- handles ----------------------------------------------------------------
 
+template <>
+ClientTransaction*
+TransactionHandle<ClientTransaction>::Find() const
+{
+    return m_layer ? FindIn(m_layer->m_clients, m_id) : nullptr;
+}
+
+template <>
+ServerTransaction*
+TransactionHandle<ServerTransaction>::Find() const
+{
+    return m_layer ? FindIn(m_layer->m_servers, m_id) : nullptr;
+}
+
+template <typename Tx>
 bool
-ClientTransactionHandle::IsAlive() const
+TransactionHandle<Tx>::IsAlive() const
 {
     return GetState() != TransactionState::kTerminated;
 }
 
+template <typename Tx>
 TransactionState
-ClientTransactionHandle::GetState() const
+TransactionHandle<Tx>::GetState() const
 {
-    ClientTransaction* tx = m_layer ? m_layer->FindClient(m_id) : nullptr;
+    Tx* tx = Find();
     return tx ? tx->GetState() : TransactionState::kTerminated;
 }
 
-std::optional<SipMessage>
-ClientTransactionHandle::MakeCancel() const
-{
-    ClientTransaction* tx = m_layer ? m_layer->FindClient(m_id) : nullptr;
-    return tx ? tx->MakeCancel() : std::nullopt;
-}
-
+template <typename Tx>
 void
-ClientTransactionHandle::Terminate() const
+TransactionHandle<Tx>::Terminate() const
 {
-    ClientTransaction* tx = m_layer ? m_layer->FindClient(m_id) : nullptr;
-    if (tx)
+    if (Tx* tx = Find())
     {
         TransactionLayer::EntryGuard guard(*m_layer);
         m_layer->Destroy(*tx);
     }
 }
 
-bool
-ServerTransactionHandle::IsAlive() const
-{
-    return GetState() != TransactionState::kTerminated;
-}
+template class TransactionHandle<ClientTransaction>;
+template class TransactionHandle<ServerTransaction>;
 
-TransactionState
-ServerTransactionHandle::GetState() const
+std::optional<SipMessage>
+ClientTransactionHandle::MakeCancel() const
 {
-    ServerTransaction* tx = m_layer ? m_layer->FindServer(m_id) : nullptr;
-    return tx ? tx->GetState() : TransactionState::kTerminated;
+    ClientTransaction* tx = Find();
+    return tx ? tx->MakeCancel() : std::nullopt;
 }
 
 bool
 ServerTransactionHandle::SendResponse(const SipMessage& response) const
 {
-    ServerTransaction* tx = m_layer ? m_layer->FindServer(m_id) : nullptr;
+    ServerTransaction* tx = Find();
     if (!tx)
     {
         return false;
     }
     TransactionLayer::EntryGuard guard(*m_layer);
     return tx->SendResponse(response);
-}
-
-void
-ServerTransactionHandle::Terminate() const
-{
-    ServerTransaction* tx = m_layer ? m_layer->FindServer(m_id) : nullptr;
-    if (tx)
-    {
-        TransactionLayer::EntryGuard guard(*m_layer);
-        m_layer->Destroy(*tx);
-    }
 }
 
 // ---- layer ------------------------------------------------------------------
@@ -153,20 +192,6 @@ TransactionLayer::~TransactionLayer()
     {
         entry.second->Shutdown();
     }
-}
-
-ClientTransaction*
-TransactionLayer::FindClient(uint32_t id) const
-{
-    auto it = m_clients.find(id);
-    return it == m_clients.end() ? nullptr : it->second.get();
-}
-
-ServerTransaction*
-TransactionLayer::FindServer(uint32_t id) const
-{
-    auto it = m_servers.find(id);
-    return it == m_servers.end() ? nullptr : it->second.get();
 }
 
 uint32_t
@@ -260,12 +285,7 @@ TransactionLayer::Destroy(ClientTransaction& tx)
 {
     tx.Shutdown();
     Unindex(tx);
-    auto it = m_clients.find(tx.GetId());
-    if (it != m_clients.end())
-    {
-        m_deadClients.push_back(std::move(it->second));
-        m_clients.erase(it);
-    }
+    Retire(tx, m_clients, m_deadClients);
 }
 
 void
@@ -273,12 +293,7 @@ TransactionLayer::Destroy(ServerTransaction& tx)
 {
     tx.Shutdown();
     Unindex(tx);
-    auto it = m_servers.find(tx.GetId());
-    if (it != m_servers.end())
-    {
-        m_deadServers.push_back(std::move(it->second));
-        m_servers.erase(it);
-    }
+    Retire(tx, m_servers, m_deadServers);
 }
 
 ClientTransactionHandle
@@ -304,12 +319,10 @@ TransactionLayer::SendRequest(const SipMessage& request, const TransportAddress&
     }
     const uint32_t id = NextId();
     const bool invite = request.GetMethod() == "INVITE";
-    auto owned = std::make_unique<ClientTransaction>(
-        *this, id, invite, request.Serialize(), std::move(key), to);
-    ClientTransaction* tx = owned.get();
-    m_clients.emplace(id, std::move(owned));
-    m_clientIndex.emplace(std::string_view(tx->GetKey()), tx);
-    tx->SetIndexed(true);
+    ClientTransaction* tx = Adopt(std::make_unique<ClientTransaction>(
+                                      *this, id, invite, request.Serialize(), std::move(key), to),
+                                  m_clients,
+                                  m_clientIndex);
     ++m_stats.clientTransactions;
     tx->Start();
     return ClientHandle(id);
@@ -394,12 +407,10 @@ TransactionLayer::ReceiveRequest(const SipMessage& request, const TransportAddre
     }
     const uint32_t id = NextId();
     const bool invite = request.GetMethod() == "INVITE";
-    auto owned = std::make_unique<ServerTransaction>(
-        *this, id, invite, std::move(key), baseLength, rfc3261, from);
-    ServerTransaction* tx = owned.get();
-    m_servers.emplace(id, std::move(owned));
-    m_serverIndex.emplace(std::string_view(tx->GetKey()), tx);
-    tx->SetIndexed(true);
+    ServerTransaction* tx = Adopt(std::make_unique<ServerTransaction>(
+                                      *this, id, invite, std::move(key), baseLength, rfc3261, from),
+                                  m_servers,
+                                  m_serverIndex);
     ++m_stats.serverTransactions;
     tx->Start(request);
     m_user.OnNewRequest(ServerHandle(id), request, from);
@@ -434,36 +445,30 @@ TransactionLayer::OnTransportFailure(const TransportAddress& peer)
     };
     // Collected first: failing a transaction calls the TU, which may start
     // or end others.
-    std::vector<uint32_t> clients;
-    for (const auto& entry : m_clients)
-    {
-        if (towards(entry.second->GetDestination()))
+    auto collect = [&towards](const auto& live) {
+        std::vector<uint32_t> ids;
+        for (const auto& entry : live)
         {
-            clients.push_back(entry.first);
+            if (towards(entry.second->GetPeer()))
+            {
+                ids.push_back(entry.first);
+            }
         }
-    }
-    std::vector<uint32_t> servers;
-    for (const auto& entry : m_servers)
-    {
-        if (towards(entry.second->GetPeer()))
+        return ids;
+    };
+    auto fail = [](const auto& live, const std::vector<uint32_t>& ids) {
+        for (uint32_t id : ids)
         {
-            servers.push_back(entry.first);
+            if (auto* tx = FindIn(live, id))
+            {
+                tx->OnTransportFailure();
+            }
         }
-    }
-    for (uint32_t id : clients)
-    {
-        if (ClientTransaction* tx = FindClient(id))
-        {
-            tx->OnTransportFailure();
-        }
-    }
-    for (uint32_t id : servers)
-    {
-        if (ServerTransaction* tx = FindServer(id))
-        {
-            tx->OnTransportFailure();
-        }
-    }
+    };
+    const std::vector<uint32_t> clients = collect(m_clients);
+    const std::vector<uint32_t> servers = collect(m_servers);
+    fail(m_clients, clients);
+    fail(m_servers, servers);
 }
 
 size_t

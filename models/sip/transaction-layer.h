@@ -49,6 +49,8 @@ namespace sipbed
 class TransactionLayer;
 class ClientTransaction;
 class ServerTransaction;
+template <typename Derived>
+class TransactionBase;
 
 /// States of Figures 5-8 of RFC 3261 17, plus Accepted (RFC 6026 7.1).
 enum class TransactionState : uint8_t
@@ -74,16 +76,16 @@ enum class TransactionError : uint8_t
 
 std::string_view TransactionErrorName(TransactionError error);
 
-/// A client transaction as the TU sees it: a weak reference (layer and id).
-/// Copies are cheap; after the transaction ends, IsAlive() is false and the
-/// operations do nothing.
-class ClientTransactionHandle
+/// What ClientTransactionHandle and ServerTransactionHandle share: a weak
+/// reference (layer and id) to a transaction of type `Tx`. Copies are cheap;
+/// after the transaction ends, IsAlive() is false and the operations do
+/// nothing. Handles of the two kinds do not compare with each other.
+template <typename Tx>
+class TransactionHandle
 {
   public:
-    ClientTransactionHandle() = default;
-
     /// Unique within its layer; 0 for a handle that names no transaction
-    /// (SendRequest refused the request).
+    /// (SendRequest refused the request, no INVITE for a CANCEL).
     uint32_t GetId() const
     {
         return m_id;
@@ -99,58 +101,63 @@ class ClientTransactionHandle
     /// kTerminated once the transaction is gone.
     TransactionState GetState() const;
 
+    /// Drops the transaction at once, silently: the TU gave up on it (e.g.
+    /// timer C of a proxy, 16.8, after its CANCEL went unanswered).
+    void Terminate() const;
+
+    bool operator==(const TransactionHandle& other) const
+    {
+        return m_layer == other.m_layer && m_id == other.m_id;
+    }
+
+    bool operator!=(const TransactionHandle& other) const
+    {
+        return !(*this == other);
+    }
+
+  protected:
+    TransactionHandle() = default;
+
+    /// The live transaction, or nullptr.
+    Tx* Find() const;
+
+    TransactionLayer* m_layer = nullptr;
+    uint32_t m_id = 0;
+
+  private:
+    friend class TransactionLayer;
+
+    TransactionHandle(TransactionLayer* layer, uint32_t id)
+        : m_layer(layer)
+        , m_id(id)
+    {
+    }
+};
+
+/// A client transaction as the TU sees it.
+class ClientTransactionHandle : public TransactionHandle<ClientTransaction>
+{
+  public:
+    ClientTransactionHandle() = default;
+
     /// 9.1: the CANCEL for this INVITE, built from the bytes the transaction
     /// sent; the TU sends it with SendRequest to the same destination (a new
     /// non-INVITE client transaction with the same branch). nullopt unless
     /// this is an INVITE transaction in Calling or Proceeding.
     std::optional<SipMessage> MakeCancel() const;
 
-    /// Drops the transaction at once, silently: the TU gave up on it (e.g.
-    /// timer C of a proxy, 16.8, after its CANCEL went unanswered).
-    void Terminate() const;
-
-    bool operator==(const ClientTransactionHandle& other) const
-    {
-        return m_layer == other.m_layer && m_id == other.m_id;
-    }
-
-    bool operator!=(const ClientTransactionHandle& other) const
-    {
-        return !(*this == other);
-    }
-
   private:
     friend class TransactionLayer;
-
-    ClientTransactionHandle(TransactionLayer* layer, uint32_t id)
-        : m_layer(layer)
-        , m_id(id)
-    {
-    }
-
-    TransactionLayer* m_layer = nullptr;
-    uint32_t m_id = 0;
+    // The (layer, id) constructor: private in TransactionHandle, so for
+    // TransactionLayer only.
+    using TransactionHandle::TransactionHandle;
 };
 
 /// A server transaction as the TU sees it; the TU answers through it.
-class ServerTransactionHandle
+class ServerTransactionHandle : public TransactionHandle<ServerTransaction>
 {
   public:
     ServerTransactionHandle() = default;
-
-    uint32_t GetId() const
-    {
-        return m_id;
-    }
-
-    bool IsValid() const
-    {
-        return m_id != 0;
-    }
-
-    bool IsAlive() const;
-
-    TransactionState GetState() const;
 
     /// Sends a response (17.2.1 / 17.2.2) to where the request came from
     /// (its source address and connection: 18.2.2 for streams, RFC 3581
@@ -160,30 +167,11 @@ class ServerTransactionHandle
     /// TransactionUser::OnServerError, never from inside this call.
     bool SendResponse(const SipMessage& response) const;
 
-    /// Drops the transaction at once, silently.
-    void Terminate() const;
-
-    bool operator==(const ServerTransactionHandle& other) const
-    {
-        return m_layer == other.m_layer && m_id == other.m_id;
-    }
-
-    bool operator!=(const ServerTransactionHandle& other) const
-    {
-        return !(*this == other);
-    }
-
   private:
     friend class TransactionLayer;
-
-    ServerTransactionHandle(TransactionLayer* layer, uint32_t id)
-        : m_layer(layer)
-        , m_id(id)
-    {
-    }
-
-    TransactionLayer* m_layer = nullptr;
-    uint32_t m_id = 0;
+    // The (layer, id) constructor: private in TransactionHandle, so for
+    // TransactionLayer only.
+    using TransactionHandle::TransactionHandle;
 };
 
 /// What the layer reports. Callbacks may call back into the layer (send a
@@ -371,9 +359,12 @@ class TransactionLayer
     size_t EstimateMemoryBytes() const;
 
   private:
+    template <typename Derived>
+    friend class TransactionBase;
     friend class ClientTransaction;
     friend class ServerTransaction;
-    friend class ClientTransactionHandle;
+    template <typename Tx>
+    friend class TransactionHandle;
     friend class ServerTransactionHandle;
 
     /// Keeps ended transactions alive until the outermost call into the
@@ -412,10 +403,6 @@ class TransactionLayer
     {
         return ServerTransactionHandle(this, id);
     }
-
-    // ---- used by the handles ----
-    ClientTransaction* FindClient(uint32_t id) const;
-    ServerTransaction* FindServer(uint32_t id) const;
 
     uint32_t NextId();
     void ReceiveRequest(const SipMessage& request, const TransportAddress& from);
