@@ -27,18 +27,6 @@ Bracket(const std::string& uri)
     return "<" + uri + ">";
 }
 
-/// 8.1.2: the outbound proxy as a preloaded loose route.
-std::string
-RouteTo(const TransportAddress& proxy)
-{
-    std::string uri = "<sip:" + FormatIpv4(proxy.ip) + ":" + std::to_string(proxy.port) + ";lr";
-    if (proxy.kind != TransportKind::kUdp)
-    {
-        uri += ";transport=" + text::ToLower(TransportName(proxy.kind));
-    }
-    return uri + ">";
-}
-
 /// What a UA accepts (8.2): SDP and, in MESSAGE, text/plain (RFC 3428); no
 /// extensions.
 const RequestPolicy&
@@ -81,6 +69,33 @@ UserAgent::UserAgent(const ElementEnvironment& env,
           return static_cast<uint32_t>(Random().Below(uint64_t(1) << 32));
       })
 {
+    // OB-UA-1: one flow per outbound proxy (1-4); without outbound, one
+    // registration through the edge proxy. OB-UA-5: a Call-ID per flow.
+    std::vector<TransportAddress> proxies = m_config.outboundProxies;
+    if (proxies.empty() || !m_config.outbound)
+    {
+        proxies = {m_config.edgeProxy};
+    }
+    m_regTag = NewTag();
+    const std::string callId = NewCallId();
+    for (size_t i = 0; i < proxies.size(); ++i)
+    {
+        Flow f;
+        f.id = static_cast<uint32_t>(i + 1);
+        f.proxy = proxies[i];
+        f.callId = i == 0 ? callId : callId + "-" + std::to_string(i + 1);
+        m_flows.push_back(std::move(f));
+    }
+    if (m_config.outbound && m_config.profile == OutboundProfile::kRfc5626)
+    {
+        // RFC 5626 5.1: ;ob in the Contact of dialog-forming requests, so
+        // that mid-dialog requests come back on the same flow.
+        m_dialogContact = "<" + m_contact + ";ob>";
+    }
+    else
+    {
+        m_dialogContact = "<" + m_contact + ">";
+    }
 }
 
 UserAgent::~UserAgent()
@@ -92,10 +107,12 @@ void
 UserAgent::Stop()
 {
     m_wantRegistered = false;
-    Timers().CancelTimer(m_regTimer);
-    m_regTimer = 0;
     Timers().CancelTimer(m_keepaliveTimer);
     m_keepaliveTimer = 0;
+    for (Flow& f : m_flows)
+    {
+        StopFlowTimers(f);
+    }
     for (auto& [id, d] : m_dialogs)
     {
         Timers().CancelTimer(d.timer);
@@ -107,7 +124,11 @@ size_t
 UserAgent::EstimateMemoryBytes() const
 {
     size_t n = SipElement::EstimateMemoryBytes() - sizeof(SipElement) + sizeof(*this);
-    n += m_aor.capacity() + m_contact.capacity() + m_regCallId.capacity() + m_regTag.capacity();
+    n += m_aor.capacity() + m_contact.capacity() + m_dialogContact.capacity() + m_regTag.capacity();
+    for (const Flow& f : m_flows)
+    {
+        n += sizeof(f) + f.callId.capacity() + (f.stunClient ? sizeof(StunClient) + 64 : 0);
+    }
     for (const auto& [id, d] : m_dialogs)
     {
         n += 64 + sizeof(d) + id.capacity() + d.callId.capacity() + d.remoteTarget.capacity() +
@@ -135,202 +156,6 @@ UserAgent::AddRoute(SipMessage& request, const std::vector<std::string>& routeSe
     request.AddHeader("Route", value);
 }
 
-// ---------------------------------------------------------------- registration
-
-SipMessage
-UserAgent::MakeRegister(uint32_t expires)
-{
-    // 10.2: Request-URI is the domain; To and From the AOR; one Call-ID for
-    // every REGISTER of this UA (10.2.4), CSeq one higher each time.
-    SipMessage m = SipMessage::MakeRequest("REGISTER", "sip:" + m_config.domain).GetValue();
-    m.AddHeader("Via", MakeVia(NewBranch()));
-    m.AddHeader("Max-Forwards", "70");
-    m.AddHeader("Route", RouteTo(m_config.edgeProxy));
-    m.AddHeader("To", Bracket(m_aor));
-    m.AddHeader("From", Bracket(m_aor) + ";tag=" + m_regTag);
-    m.AddHeader("Call-ID", m_regCallId);
-    m.AddHeader("CSeq", std::to_string(++m_regCseq) + " REGISTER");
-    m.AddHeader("Contact", Bracket(m_contact));
-    m.AddHeader("Supported", "path"); // RFC 3327 5.1: the edge proxy may add Path
-    m.AddHeader("Expires", std::to_string(expires));
-    m.AddHeader("Content-Length", "0");
-    return m;
-}
-
-void
-UserAgent::Register()
-{
-    m_wantRegistered = true;
-    if (m_regCallId.empty())
-    {
-        m_regCallId = NewCallId();
-        m_regTag = NewTag();
-    }
-    SendRegister(m_config.registerExpires, m_registered);
-    if (m_config.keepaliveInterval > 0 && m_keepaliveTimer == 0)
-    {
-        m_keepaliveTimer = Timers().StartTimer(m_config.keepaliveInterval, [this]() { SendKeepalive(); });
-    }
-}
-
-void
-UserAgent::SendKeepalive()
-{
-    m_keepaliveTimer = 0;
-    if (!m_wantRegistered)
-    {
-        return;
-    }
-    GetTransport().SendBytes("\r\n\r\n", m_config.edgeProxy);
-    m_keepaliveTimer = Timers().StartTimer(m_config.keepaliveInterval, [this]() { SendKeepalive(); });
-}
-
-void
-UserAgent::Unregister()
-{
-    m_wantRegistered = false;
-    Timers().CancelTimer(m_regTimer);
-    m_regTimer = 0;
-    if (!m_regCallId.empty())
-    {
-        SendRegister(0, true);
-    }
-}
-
-void
-UserAgent::SendRegister(uint32_t expires, bool refresh)
-{
-    if (m_regTx.IsAlive())
-    {
-        return; // 10.2: one REGISTER at a time per AOR and Call-ID
-    }
-    m_regStartedAt = Timers().Now();
-    m_regRefresh = refresh;
-    m_regExpires = expires;
-    m_regChallenges = 0;
-    SipMessage m = MakeRegister(expires);
-    // Credentials under the last challenge save the round trip of a new 401.
-    if (auto credentials = m_digest.Authorize("REGISTER", "sip:" + m_config.domain))
-    {
-        m.AddHeader("Authorization", *credentials);
-    }
-    m_regTx = GetTransactions().SendRequest(m, m_config.edgeProxy);
-    if (!m_regTx.IsValid())
-    {
-        RegistrationFailed(503);
-    }
-}
-
-void
-UserAgent::ScheduleRegister(TimeNs delay)
-{
-    Timers().CancelTimer(m_regTimer);
-    m_regTimer = Timers().StartTimer(delay, [this]() {
-        m_regTimer = 0;
-        if (m_wantRegistered)
-        {
-            SendRegister(m_config.registerExpires, m_registered);
-        }
-    });
-}
-
-void
-UserAgent::RegistrationFailed(int status)
-{
-    m_registered = false;
-    if (m_listener)
-    {
-        m_listener->OnRegistrationFailed(status);
-    }
-    if (m_wantRegistered)
-    {
-        ScheduleRegister(m_config.registerRetry);
-    }
-}
-
-void
-UserAgent::OnRegisterResponse(const SipMessage& response)
-{
-    const int code = response.GetStatusCode();
-    if (code < 200)
-    {
-        return;
-    }
-    if ((code == 401 || code == 407) && m_regChallenges < 2)
-    {
-        // 22.2: answer the challenge and send again with a higher CSeq. A
-        // second challenge is answered only once more (stale nonce, 22.4).
-        const HeaderId challengeId = code == 401 ? HeaderId::kWwwAuthenticate
-                                                 : HeaderId::kProxyAuthenticate;
-        const HeaderField* challenge = response.FindHeader(challengeId);
-        if (challenge)
-        {
-            Result<std::string> credentials =
-                m_digest.Answer(challenge->value, "REGISTER", "sip:" + m_config.domain);
-            if (credentials)
-            {
-                ++m_regChallenges;
-                SipMessage m = MakeRegister(m_regExpires);
-                m.AddHeader(code == 401 ? "Authorization" : "Proxy-Authorization",
-                            credentials.GetValue());
-                m_regTx = GetTransactions().SendRequest(m, m_config.edgeProxy);
-                if (m_regTx.IsValid())
-                {
-                    return;
-                }
-            }
-        }
-    }
-    if (code == 423)
-    {
-        // 10.2.8: retry at once with at least Min-Expires.
-        if (auto min = response.GetUint(HeaderId::kMinExpires); min && *min > m_regExpires)
-        {
-            m_config.registerExpires = *min;
-            m_regTx = ClientTransactionHandle();
-            SendRegister(*min, m_regRefresh);
-            return;
-        }
-    }
-    if (code >= 300)
-    {
-        m_digest.Reset();
-        RegistrationFailed(code);
-        return;
-    }
-    if (m_regExpires == 0)
-    {
-        m_registered = false;
-        return;
-    }
-    // 10.2.4: the granted lifetime is the expires of our Contact in the
-    // 200 (the registrar may shorten it), else the Expires header.
-    uint32_t granted = m_regExpires;
-    if (auto e = response.GetUint(HeaderId::kExpires))
-    {
-        granted = static_cast<uint32_t>(*e);
-    }
-    for (const ContactValue& c : response.GetContacts())
-    {
-        if (!c.IsStar() && c.GetUri().GetRaw() == m_contact)
-        {
-            if (auto e = c.GetExpires())
-            {
-                granted = *e;
-            }
-        }
-    }
-    m_registered = true;
-    if (m_listener)
-    {
-        m_listener->OnRegistered(Timers().Now() - m_regStartedAt, m_regRefresh);
-    }
-    if (m_wantRegistered && granted > 0)
-    {
-        ScheduleRegister(static_cast<TimeNs>(SecondsToNs(granted) * m_config.refreshFraction));
-    }
-}
-
 // ---------------------------------------------------------------- calls
 
 std::optional<SipMessage>
@@ -349,7 +174,7 @@ UserAgent::NewRequest(std::string_view method,
     SipMessage m = made.GetValue();
     m.AddHeader("Via", MakeVia(NewBranch()));
     m.AddHeader("Max-Forwards", "70");
-    m.AddHeader("Route", RouteTo(m_config.edgeProxy));
+    m.AddHeader("Route", RouteTo(OutboundProxy()));
     m.AddHeader("To", Bracket(targetAor));
     m.AddHeader("From", Bracket(m_aor) + ";tag=" + localTag);
     m.AddHeader("Call-ID", callId);
@@ -374,14 +199,14 @@ UserAgent::Call(const std::string& targetAor, TimeNs holdTime)
         return false;
     }
     SipMessage& m = *made;
-    m.AddHeader("Contact", Bracket(m_contact));
+    m.AddHeader("Contact", m_dialogContact);
     const std::string sdp =
         MakeAudioOffer(FormatIpv4(GetConfig().ip), m_config.rtpPort, Random().Below(1u << 30))
             .Render();
     m.AddHeader("Content-Type", "application/sdp");
     m.AddHeader("Content-Length", std::to_string(sdp.size()));
     m.SetBody(sdp);
-    d.invite = GetTransactions().SendRequest(m, m_config.edgeProxy);
+    d.invite = GetTransactions().SendRequest(m, OutboundProxy());
     if (!d.invite.IsValid())
     {
         return false;
@@ -416,7 +241,7 @@ UserAgent::SendRequest(std::string_view method, const std::string& targetAor, co
         m.AddHeader("Accept", "application/sdp"); // 11.1
         m.AddHeader("Content-Length", "0");
     }
-    ClientTransactionHandle tx = GetTransactions().SendRequest(m, m_config.edgeProxy);
+    ClientTransactionHandle tx = GetTransactions().SendRequest(m, OutboundProxy());
     if (!tx.IsValid())
     {
         return false;
@@ -466,7 +291,7 @@ UserAgent::SendAck(Dialog& d, const SipMessage& ok)
     const std::optional<CSeqValue> cseq = ok.GetCSeq();
     ack.AddHeader("CSeq", std::to_string(cseq ? cseq->seq : 1) + " ACK");
     d.ackBytes = ack.Serialize();
-    GetTransactions().SendStateless(ack, m_config.edgeProxy);
+    GetTransactions().SendStateless(ack, OutboundProxy());
 }
 
 void
@@ -519,7 +344,7 @@ UserAgent::SendBye(const std::string& callId)
     Dialog& d = it->second;
     d.timer = 0;
     ClientTransactionHandle tx =
-        GetTransactions().SendRequest(MakeInDialogRequest(d, "BYE"), m_config.edgeProxy);
+        GetTransactions().SendRequest(MakeInDialogRequest(d, "BYE"), OutboundProxy());
     if (tx.IsValid())
     {
         m_byClientTx[tx.GetId()] = callId;
@@ -545,13 +370,9 @@ UserAgent::EndDialog(const std::string& callId)
 void
 UserAgent::OnResponse(ClientTransactionHandle tx, const SipMessage& response, const TransportAddress&)
 {
-    if (tx == m_regTx)
+    if (Flow* f = FlowOfTransaction(tx))
     {
-        if (response.GetStatusCode() >= 200)
-        {
-            m_regTx = ClientTransactionHandle();
-        }
-        OnRegisterResponse(response);
+        OnRegisterResponse(*f, response);
         return;
     }
     if (auto r = m_requests.find(tx.GetId()); r != m_requests.end())
@@ -602,10 +423,22 @@ UserAgent::OnResponse(ClientTransactionHandle tx, const SipMessage& response, co
 void
 UserAgent::OnClientError(ClientTransactionHandle tx, TransactionError error)
 {
-    if (tx == m_regTx)
+    if (Flow* f = FlowOfTransaction(tx))
     {
-        m_regTx = ClientTransactionHandle();
-        RegistrationFailed(StatusOf(error));
+        f->tx = ClientTransactionHandle();
+        const std::string cause = error == TransactionError::kTimeout ? "REGISTER timed out"
+                                                                     : "REGISTER transport error";
+        // OB-UA-14: a request on a registered flow that gets no response
+        // means the flow failed (replace it at once); a failed attempt to
+        // form one counts towards the backoff.
+        if (m_config.outbound && f->registered)
+        {
+            FlowFailed(*f, cause);
+        }
+        else
+        {
+            RegistrationFailed(*f, StatusOf(error), cause);
+        }
         return;
     }
     if (auto r = m_requests.find(tx.GetId()); r != m_requests.end())
@@ -669,7 +502,7 @@ UserAgent::OnStrayResponse(const SipMessage& response, const TransportAddress&)
         Result<SipMessage> ack = ParseDatagram(std::string_view(d->ackBytes));
         if (ack)
         {
-            GetTransactions().SendStateless(ack.GetValue(), m_config.edgeProxy);
+            GetTransactions().SendStateless(ack.GetValue(), OutboundProxy());
         }
     }
 }
@@ -741,7 +574,7 @@ UserAgent::OnNewRequest(ServerTransactionHandle tx, const SipMessage& request, c
             {
                 r->AddHeader("Record-Route", v); // 12.1.1: copied into the response
             }
-            r->AddHeader("Contact", Bracket(m_contact));
+            r->AddHeader("Contact", m_dialogContact);
         }
         ringing->AddHeader("Content-Length", "0");
         const std::string body = answer->Render();

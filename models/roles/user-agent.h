@@ -11,8 +11,11 @@
 #ifndef SIPBED_USER_AGENT_H
 #define SIPBED_USER_AGENT_H
 
+#include "models/roles/outbound-backoff.h"
+#include "models/roles/outbound-profile.h"
 #include "models/roles/sip-element.h"
 #include "models/sip/digest-client.h"
+#include "models/sip/stun-client.h"
 
 #include <map>
 #include <optional>
@@ -43,6 +46,21 @@ class UaListener
         (void)status;
         (void)delay;
     }
+    /// Outbound flows (issue 5): `kind` is "flow_failed" (detail: the cause),
+    /// "flow_registered" (detail: "recovered" after a failure) or
+    /// "flow_gave_up". Flow numbers start at 1 (flow-id / reg-id).
+    virtual void OnFlowEvent(uint32_t flow, std::string_view kind, std::string_view detail)
+    {
+        (void)flow;
+        (void)kind;
+        (void)detail;
+    }
+    /// A recovery backoff decision (outbound 4.3) with its inputs.
+    virtual void OnBackoff(uint32_t flow, const BackoffDecision& decision)
+    {
+        (void)flow;
+        (void)decision;
+    }
     /// A call ended by BYE (ours or the peer's).
     virtual void OnCallEnded(bool byUs) = 0;
     /// We answered an incoming call with 200.
@@ -70,6 +88,23 @@ struct UaConfig
     TimeNs keepaliveInterval = 0;
     /// Port of the (simulated) RTP stream offered and answered in SDP.
     uint16_t rtpPort = 40000;
+
+    // ---- outbound (../shared/spec/outbound.md 5.1; docs/outbound.md) ----
+    /// Off: one plain RFC 3261 registration through edgeProxy, retried every
+    /// registerRetry. On: one flow per outbound proxy, instance-id and
+    /// flow-id/reg-id, keepalives, failure detection and backoff.
+    bool outbound = false;
+    OutboundProfile profile = OutboundProfile::kDraft;
+    /// The instance-id URN ("urn:uuid:..."), the same across reboots (OB-UA-3).
+    std::string instanceId;
+    /// The outbound proxy set, 1 to 4 (OB-UA-1); empty: {edgeProxy}.
+    std::vector<TransportAddress> outboundProxies;
+    /// Draft: the proxy URIs carry the `stun` parameter, so UDP flows keep
+    /// alive with STUN (OB-UA-11). RFC 5626 uses STUN when the REGISTER's 2xx
+    /// Path has `ob` (its 8) and ignores this.
+    bool stunParameter = true;
+    /// Recovery backoff constants (OB-UA-19).
+    BackoffConfig backoff;
 };
 
 class UserAgent : public SipElement
@@ -87,14 +122,14 @@ class UserAgent : public SipElement
         return m_aor;
     }
 
-    /// Starts registering (and refreshing until Stop).
+    /// Starts registering every flow (and refreshing until Stop).
     void Register();
-    /// Removes the registration (Expires: 0) and stops refreshing.
+    /// Removes the registrations (Expires: 0) and stops refreshing.
     void Unregister();
-    bool IsRegistered() const
-    {
-        return m_registered;
-    }
+    /// At least one flow is registered.
+    bool IsRegistered() const;
+    /// Flows currently registered (outbound: 0 .. number of proxies).
+    uint32_t GetRegisteredFlowCount() const;
 
     /// Calls `targetAor`; BYE after `holdTime`. Returns false if the INVITE
     /// could not be sent.
@@ -152,13 +187,55 @@ class UserAgent : public SipElement
         std::string ackBytes;     ///< caller: the ACK, resent on a 2xx retransmission
     };
 
-    // Registration
-    SipMessage MakeRegister(uint32_t expires);
-    void SendRegister(uint32_t expires, bool refresh);
-    void OnRegisterResponse(const SipMessage& response);
-    void RegistrationFailed(int status);
-    void ScheduleRegister(TimeNs delay);
-    void SendKeepalive();
+    /// One registration flow (outbound 4.1): to one outbound proxy, with its
+    /// own Call-ID (OB-UA-5), CSeq, connection and keepalive.
+    struct Flow
+    {
+        uint32_t id = 1; ///< flow-id / reg-id (OB-UA-4)
+        TransportAddress proxy;
+        std::string callId;
+        uint32_t cseq = 0;
+        ClientTransactionHandle tx;
+        TimeNs startedAt = 0;
+        uint32_t expires = 0; ///< what the pending REGISTER asks
+        int challenges = 0;
+        bool refresh = false;
+        bool registered = false;
+        bool failed = false;          ///< failed and not yet registered again
+        uint32_t consecutiveFailures = 0; ///< outbound 4.3 n
+        bool keepaliveAnswered = true;    ///< RFC 5626 4.5: success needs one
+        ConnectionId connection = 0;      ///< stream flows: the connection
+        TimerId refreshTimer = 0;
+        TimerId retryTimer = 0;
+        TimerId keepaliveTimer = 0;
+        TimerId responseTimer = 0; ///< pong or STUN retransmission/timeout
+        uint32_t flowTimer = 0;    ///< RFC 5626 Flow-Timer from the 2xx (s)
+        bool stun = false;         ///< STUN keepalives on this flow
+        std::unique_ptr<StunClient> stunClient;
+        size_t stunAttempt = 0;
+    };
+
+    // Registration (user-agent-registration.cc)
+    SipMessage MakeRegister(Flow& flow, uint32_t expires);
+    void SendRegister(Flow& flow, uint32_t expires, bool refresh);
+    void OnRegisterResponse(Flow& flow, const SipMessage& response);
+    void RegistrationFailed(Flow& flow, int status, const std::string& cause);
+    void FlowFailed(Flow& flow, const std::string& cause);
+    void ScheduleRetry(Flow& flow, TimeNs delay);
+    void StartKeepalive(Flow& flow);
+    void ArmPlainKeepalive();
+    static std::string RouteTo(const TransportAddress& proxy);
+    void SendFlowKeepalive(Flow& flow);
+    void OnStunTimer(Flow& flow);
+    void StopFlowTimers(Flow& flow);
+    Flow* FlowOfTransaction(ClientTransactionHandle tx);
+    Flow* FlowOfPeer(const TransportAddress& peer);
+    /// The first registered flow's proxy (requests leave through it).
+    const TransportAddress& OutboundProxy() const;
+    bool AllFlowsFailed() const;
+    void OnStun(std::string_view bytes, const TransportAddress& from) override;
+    void OnKeepalive(size_t bytes, const TransportAddress& from) override;
+    void OnConnectionClosed(const TransportAddress& peer, const std::string& reason) override;
 
     // Calls and other requests
     std::optional<SipMessage> NewRequest(std::string_view method,
@@ -179,21 +256,13 @@ class UserAgent : public SipElement
     UaListener* m_listener;
     std::string m_aor;
     std::string m_contact;
+    std::string m_dialogContact; ///< Contact value of dialog-forming requests and answers
     DigestClient m_digest;
 
-    // Registration state (10.2.4: one Call-ID for all refreshes, CSeq grows).
-    std::string m_regCallId;
-    std::string m_regTag;
-    uint32_t m_regCseq = 0;
-    ClientTransactionHandle m_regTx;
-    TimeNs m_regStartedAt = 0;
-    bool m_regRefresh = false;
-    uint32_t m_regExpires = 0; ///< what the pending REGISTER asks
-    int m_regChallenges = 0;   ///< 401/407 answered in this attempt
-    bool m_registered = false;
+    std::vector<Flow> m_flows;
+    std::string m_regTag; ///< From tag of every REGISTER
     bool m_wantRegistered = false;
-    TimerId m_regTimer = 0;
-    TimerId m_keepaliveTimer = 0;
+    TimerId m_keepaliveTimer = 0; ///< plain mode: CRLFCRLF every keepaliveInterval
 
     std::map<std::string, Dialog> m_dialogs; ///< by Call-ID
     std::map<uint32_t, std::string> m_byClientTx; ///< INVITE/BYE client tx id -> Call-ID
