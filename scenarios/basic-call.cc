@@ -5,6 +5,7 @@
 // and bytes a call costs. docs/basic-call.md explains the metrics.
 #include "scenarios/run-context.h"
 #include "scenarios/scenario.h"
+#include "scenarios/sip-deployment.h"
 #include "sim/failure-plan.h"
 #include "sim/fault-helper.h"
 #include "sim/sip-node-application.h"
@@ -13,8 +14,6 @@
 #include "models/roles/edge-proxy.h"
 #include "models/roles/registrar.h"
 #include "models/roles/user-agent.h"
-#include "models/security/sec-flows-tls.h"
-#include "models/security/tls-stream-filter.h"
 
 #include "ns3/random-variable-stream.h"
 #include "ns3/simulator.h"
@@ -89,32 +88,32 @@ class BasicCallScenario : public Scenario
             }
         }
 
+        m_deploy = std::make_unique<SipDeployment>(context, m_kind);
         if (m_kind == TransportKind::kTls)
         {
-            SetUpTls(p.GetString("cert_dir"));
+            m_deploy->LoadTls(p.GetString("cert_dir"));
         }
-        const uint16_t serverPort = m_kind == TransportKind::kTls ? 5061 : 5060;
+        const uint16_t serverPort = m_deploy->ServerPort();
         const TransportAddress registrarAddress{m_kind, m_topo.registrar.address.Get(), serverPort, 0};
         const TransportAddress edgeAddress{m_kind, m_topo.edgeProxies[0].address.Get(), serverPort, 0};
-        const Ns3TransportIo::Ports serverPorts{5060, uint16_t(m_kind == TransportKind::kTcp ? 5060 : 0),
-                                                uint16_t(m_kind == TransportKind::kTls ? 5061 : 0)};
+        const Ns3TransportIo::Ports serverPorts = m_deploy->ServerPorts();
 
         // Registrar and home proxy.
-        m_registrarApp = InstallApp(m_topo.registrar.node, "registrar");
+        m_registrarApp = m_deploy->InstallApp(m_topo.registrar.node, "registrar");
         m_registrarApp->AddElement(serverPorts, [this, serverPort](const ElementEnvironment& env, uint16_t) {
             RegistrarConfig rc;
             rc.domain = kDomain;
             rc.password = [](std::string_view user) -> std::optional<std::string> {
                 return PasswordOf(user);
             };
-            return std::make_unique<Registrar>(env, ServerElement(m_topo.registrar.address, serverPort), rc);
+            return std::make_unique<Registrar>(env, m_deploy->Server(m_topo.registrar.address, serverPort), rc);
         });
         // Edge proxy.
-        m_edgeApp = InstallApp(m_topo.edgeProxies[0].node, "edge-0");
+        m_edgeApp = m_deploy->InstallApp(m_topo.edgeProxies[0].node, "edge-0");
         m_edgeApp->AddElement(serverPorts, [this, registrarAddress, serverPort](const ElementEnvironment& env, uint16_t) {
             EdgeProxyConfig ec;
             ec.registrar = registrarAddress;
-            return std::make_unique<EdgeProxy>(env, ServerElement(m_topo.edgeProxies[0].address, serverPort), ec);
+            return std::make_unique<EdgeProxy>(env, m_deploy->Server(m_topo.edgeProxies[0].address, serverPort), ec);
         });
 
         // UAs, one per host node, registering at a random time in [0, spread).
@@ -135,22 +134,15 @@ class BasicCallScenario : public Scenario
             const Site& site = m_topo.sites[i / perNat];
             const uint32_t h = i % perNat;
             m_listeners[i] = std::make_unique<UaEvents>(*this, i);
-            Ptr<SipNodeApplication> app = InstallApp(site.hosts.Get(h), "ua-" + std::to_string(i));
+            Ptr<SipNodeApplication> app = m_deploy->InstallApp(site.hosts.Get(h), "ua-" + std::to_string(i));
             const Ipv4Address ip = site.hostAddresses[h];
             UaConfig uc = base;
             uc.user = "ua" + std::to_string(i);
             uc.password = *PasswordOf(uc.user);
             app->AddElement({0, 0, 0},
                             [this, uc, ip, i](const ElementEnvironment& env, uint16_t port) {
-                                ElementConfig e;
-                                e.ip = ip.Get();
-                                e.port = port;
-                                e.transport = m_kind;
-                                if (m_kind == TransportKind::kTls)
-                                {
-                                    e.tls = MakeTlsFilterFactory(m_clientTls, kDomain);
-                                }
-                                return std::make_unique<UserAgent>(env, e, uc, m_listeners[i].get());
+                                return std::make_unique<UserAgent>(
+                                    env, m_deploy->Client(ip, port), uc, m_listeners[i].get());
                             },
                             [](SipElement& e) { static_cast<UserAgent&>(e).Register(); });
             app->SetStartTime(Seconds(start->GetValue(0, p.GetTime("register_spread").GetSeconds())));
@@ -281,9 +273,6 @@ class BasicCallScenario : public Scenario
             }
         }
 
-        void OnCallAnswered() override
-        {
-        }
 
         bool IsRegistered() const
         {
@@ -311,47 +300,6 @@ class BasicCallScenario : public Scenario
             return std::nullopt;
         }
         return "pw-" + std::string(user);
-    }
-
-    ElementConfig ServerElement(Ipv4Address ip, uint16_t port) const
-    {
-        ElementConfig e;
-        e.ip = ip.Get();
-        e.port = port;
-        e.transport = m_kind;
-        if (m_kind == TransportKind::kTls)
-        {
-            e.tls = MakeTlsFilterFactory(m_serverTls, kDomain);
-        }
-        return e;
-    }
-
-    /// TLS: the servers present the sec-flows example.com certificate, every
-    /// client trusts the sec-flows CA; certificates are checked at a time in
-    /// their validity (2006), since they expired long ago.
-    void SetUpTls(const std::string& dir)
-    {
-        auto make = [&dir](bool server) {
-            std::string error;
-            std::shared_ptr<TlsContext> ctx = MakeSecFlowsTlsContext(dir, server ? "examplecom" : "", &error);
-            if (!ctx)
-            {
-                throw ParameterError("cert_dir", "parameter 'cert_dir': " + error);
-            }
-            return ctx;
-        };
-        m_serverTls = make(true);
-        m_clientTls = make(false);
-    }
-
-    Ptr<SipNodeApplication> InstallApp(Ptr<Node> node, const std::string& name)
-    {
-        Ptr<SipNodeApplication> app = CreateObject<SipNodeApplication>();
-        node->AddApplication(app);
-        app->SetStartTime(Seconds(0));
-        m_context->GetStreams().Assign("app-" + name, [app](int64_t s) { return app->AssignStreams(s); });
-        m_allApps.push_back(app);
-        return app;
     }
 
     void Record(const char* kind, uint32_t ua, std::vector<EventTable::Field> fields)
@@ -384,7 +332,7 @@ class BasicCallScenario : public Scenario
     template <class F>
     void ForEachCounter(F f) const
     {
-        for (const Ptr<SipNodeApplication>& app : m_allApps)
+        for (const Ptr<SipNodeApplication>& app : m_deploy->GetApps())
         {
             for (const auto& [key, c] : app->GetCounters().byKey)
             {
@@ -416,8 +364,7 @@ class BasicCallScenario : public Scenario
     }
 
     RunContext* m_context = nullptr;
-    std::shared_ptr<TlsContext> m_serverTls;
-    std::shared_ptr<TlsContext> m_clientTls;
+    std::unique_ptr<SipDeployment> m_deploy;
     Topology m_topo;
     std::unique_ptr<FailurePlan> m_plan;
     uint32_t m_uas = 0;
@@ -429,7 +376,6 @@ class BasicCallScenario : public Scenario
     Ptr<SipNodeApplication> m_registrarApp;
     Ptr<SipNodeApplication> m_edgeApp;
     std::vector<Ptr<SipNodeApplication>> m_uaApps;
-    std::vector<Ptr<SipNodeApplication>> m_allApps;
     std::vector<std::unique_ptr<UaEvents>> m_listeners;
     Ptr<ExponentialRandomVariable> m_interArrival;
     Ptr<UniformRandomVariable> m_pick;

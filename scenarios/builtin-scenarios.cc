@@ -9,12 +9,14 @@ namespace sipbed
 {
 
 ScenarioInfo BasicCallScenarioInfo();    // scenarios/basic-call.cc
+ScenarioInfo FlowRecoveryScenarioInfo();  // scenarios/flow-recovery.cc
 ScenarioInfo NatKeepaliveScenarioInfo(); // scenarios/nat-keepalive.cc
 
 void
 RegisterBuiltinScenarios(ScenarioRegistry& registry)
 {
     registry.Add(BasicCallScenarioInfo());
+    registry.Add(FlowRecoveryScenarioInfo());
     registry.Add(NatKeepaliveScenarioInfo());
 }
 

@@ -146,8 +146,13 @@ ProxyElement::OnResponse(ClientTransactionHandle tx, const SipMessage& response,
     ServerTransactionHandle server = it->second.server;
     if (code >= 200)
     {
+        const SipMessage request = std::move(it->second.request);
         m_byServer.erase(server.GetId());
         m_byClient.erase(it);
+        if (OnFinalResponse(server, request, response))
+        {
+            return;
+        }
     }
     // 16.7 item 3: our Via off the top, then the response goes upstream.
     SipMessage up = response;
@@ -167,6 +172,10 @@ ProxyElement::OnClientError(ClientTransactionHandle tx, TransactionError error)
     const SipMessage request = std::move(it->second.request);
     m_byServer.erase(server.GetId());
     m_byClient.erase(it);
+    if (server.IsAlive() && OnForwardError(server, request, error))
+    {
+        return;
+    }
     // 16.7 item 6 / 16.8: a timeout is a 408, a transport error a 503, as
     // if the next hop had answered so (8.1.3.1).
     const bool timeout = error == TransactionError::kTimeout;
@@ -178,6 +187,18 @@ ProxyElement::OnClientError(ClientTransactionHandle tx, TransactionError error)
     {
         Respond(server, request, timeout ? 408 : 503, timeout ? "Request Timeout" : "Service Unavailable");
     }
+}
+
+bool
+ProxyElement::OnFinalResponse(ServerTransactionHandle, const SipMessage&, const SipMessage&)
+{
+    return false;
+}
+
+bool
+ProxyElement::OnForwardError(ServerTransactionHandle, const SipMessage&, TransactionError)
+{
+    return false;
 }
 
 void

@@ -66,6 +66,21 @@ class ProxyElement : public SipElement
     /// goes, after PopOwnRoute; nullopt drops it.
     virtual std::optional<TransportAddress> RouteAck(SipMessage& ack, const TransportAddress& from) = 0;
 
+    /// A final response to the request forwarded from `tx` (the request as
+    /// received), before it is relayed: a proxy may send the request to
+    /// another target first (16.7 item 4; outbound 5.3 OB-PX-2). Return true
+    /// when the subclass took over (forwarded again or answered `tx`
+    /// itself): the response is then not relayed. Default: false.
+    virtual bool OnFinalResponse(ServerTransactionHandle tx,
+                                 const SipMessage& request,
+                                 const SipMessage& response);
+
+    /// The same for a forwarded request that timed out or could not be sent
+    /// (16.8, 8.1.3.1); false (the default) answers 408 or 503 upstream.
+    virtual bool OnForwardError(ServerTransactionHandle tx,
+                                const SipMessage& request,
+                                TransactionError error);
+
     /// What to change in a forwarded copy.
     struct Forwarding
     {

@@ -1,7 +1,9 @@
 #include "models/roles/registrar.h"
 
-#include "models/sip/request-checks.h"
 #include "models/sip/sip-text.h"
+
+#include <algorithm>
+#include <iterator>
 
 namespace sipbed
 {
@@ -10,12 +12,61 @@ namespace
 {
 
 RequestPolicy
-MakePolicy(RequestPolicy::Element element)
+MakePolicy(RequestPolicy::Element element, OutboundProfile profile)
 {
     RequestPolicy p;
     p.element = element;
     p.optionTags = {"path"}; // RFC 3327
+    if (element == RequestPolicy::Element::kRegistrar && profile == OutboundProfile::kRfc5626)
+    {
+        p.optionTags.emplace_back("outbound"); // RFC 5626 6 (the draft has no option tag)
+    }
     return p;
+}
+
+bool
+HasOptionTag(const SipMessage& m, HeaderId id, std::string_view tag)
+{
+    for (std::string_view t : m.GetOptionTags(id))
+    {
+        if (text::IEquals(t, tag))
+        {
+            return true;
+        }
+    }
+    return false;
+}
+
+/// RFC 5626 6: the first hop supports outbound if it is this registrar (the
+/// UA's own Via is the only one) or if its Path value, the bottom one (each
+/// proxy adds its own on top, RFC 3327 4), carries the `ob` URI parameter.
+bool
+FirstHopSupportsOutbound(const SipMessage& request)
+{
+    if (request.CountValues(HeaderId::kVia) == 1)
+    {
+        return true;
+    }
+    const std::vector<NameAddr> path = request.GetNameAddrs(HeaderId::kPath);
+    return !path.empty() && path.back().GetUri().GetParams().Has("ob");
+}
+
+/// Requests that create a dialog get a Record-Route (12.1.1, 16.6 item 4):
+/// an INVITE, SUBSCRIBE or REFER outside a dialog (no To tag).
+bool
+StartsDialog(const SipMessage& request)
+{
+    const std::string_view m = request.GetMethod();
+    const std::optional<NameAddr> to = request.GetTo();
+    return (m == "INVITE" || m == "SUBSCRIBE" || m == "REFER") && to && !to->GetParams().Has("tag");
+}
+
+/// Bindings are the same registration when URI, flow number and flow agree.
+bool
+SameTarget(const Binding& a, const Binding& b)
+{
+    return a.contact == b.contact && a.instance == b.instance && a.flowId == b.flowId &&
+           a.source.SameEndpoint(b.source) && a.source.connection == b.source.connection;
 }
 
 } // namespace
@@ -24,7 +75,10 @@ Registrar::Registrar(const ElementEnvironment& env,
                      const ElementConfig& element,
                      const RegistrarConfig& config)
     : ProxyElement(env, element),
-      m_config(config)
+      m_config(config),
+      m_registerPolicy(MakePolicy(RequestPolicy::Element::kRegistrar, config.profile)),
+      m_proxyPolicy(MakePolicy(RequestPolicy::Element::kProxy, config.profile)),
+      m_locations(config.profile)
 {
     if (m_config.authenticate)
     {
@@ -76,8 +130,7 @@ void
 Registrar::HandleRegister(ServerTransactionHandle tx, const SipMessage& request, const TransportAddress& from)
 {
     // 10.3 steps 1-2: our domain, a request we can process.
-    static const RequestPolicy policy = MakePolicy(RequestPolicy::Element::kRegistrar);
-    if (std::optional<Rejection> r = CheckRequest(request, policy))
+    if (std::optional<Rejection> r = CheckRequest(request, m_registerPolicy))
     {
         Reject(tx, request, r->status, r->reason, r->headers);
         return;
@@ -135,6 +188,9 @@ Registrar::HandleRegister(ServerTransactionHandle tx, const SipMessage& request,
     const std::vector<ContactValue> contacts = request.GetContacts();
     const TimeNs now = Timers().Now();
 
+    // Whether outbound processing applied to a contact (RFC 5626 6: Require).
+    bool outbound = false;
+
     // Step 6: "Contact: *" removes everything, only with Expires 0 and alone.
     const bool star = !contacts.empty() && contacts[0].IsStar();
     if (star)
@@ -159,6 +215,13 @@ Registrar::HandleRegister(ServerTransactionHandle tx, const SipMessage& request,
             path.emplace_back(p);
         }
         std::vector<LocationService::Update> updates;
+        const OutboundProfile profile = m_config.profile;
+        const std::string_view flowParam = FlowParameterName(profile);
+        // RFC 5626 6: outbound processing only for a UA that says it
+        // supports it; the draft has no option tag.
+        const bool uaOutbound = profile == OutboundProfile::kDraft ||
+                                HasOptionTag(request, HeaderId::kSupported, "outbound");
+        size_t flowContacts = 0;
         for (const ContactValue& c : contacts)
         {
             if (c.IsStar())
@@ -176,10 +239,47 @@ Registrar::HandleRegister(ServerTransactionHandle tx, const SipMessage& request,
             }
             expires = std::min(expires, m_config.maxExpires);
             LocationService::Update u;
+            // outbound 5.2 OB-REG-7 (RFC 5626 10 the same for reg-id): 1 to 2^31-1.
+            if (std::optional<std::string_view> v = c.GetParams().Get(flowParam))
+            {
+                uint64_t n = 0;
+                if (!text::ParseUint(*v, (uint64_t(1) << 31) - 1, n) || n == 0)
+                {
+                    Reject(tx, request, 400, "Bad Request: invalid " + std::string(flowParam));
+                    return;
+                }
+                u.binding.flowId = static_cast<uint32_t>(n);
+            }
+            u.binding.instance = c.GetInstance().value_or("");
+            if (u.binding.flowId != 0 && (u.binding.instance.empty() || !uaOutbound))
+            {
+                u.binding.flowId = 0; // RFC 5626 6: a reg-id without instance-id is ignored
+            }
+            if (u.binding.flowId != 0 && profile == OutboundProfile::kRfc5626)
+            {
+                // RFC 5626 6: the registrar is not the first hop and that hop
+                // did not say it supports outbound.
+                if (!FirstHopSupportsOutbound(request))
+                {
+                    Reject(tx, request, 439, "First Hop Lacks Outbound Support");
+                    return;
+                }
+                // RFC 5626 6: one flow per REGISTER.
+                if (expires != 0 && ++flowContacts > 1)
+                {
+                    Reject(tx, request, 400, "Bad Request: more than one Contact with reg-id");
+                    return;
+                }
+            }
+            outbound = outbound || u.binding.flowId != 0;
             u.binding.contact = std::string(c.GetUri().GetRaw());
             u.binding.q = c.GetQ().value_or(1.0);
             c.GetParams().ForEach([&](const Param& p) {
-                if (!text::IEquals(p.name, "expires") && !text::IEquals(p.name, "q"))
+                // The stored Contact keeps +sip.instance and the flow number
+                // (OB-REG-4), unless the flow number was ignored.
+                const bool ignoredFlow = u.binding.flowId == 0 && text::IEquals(p.name, flowParam);
+                if (!text::IEquals(p.name, "expires") && !text::IEquals(p.name, "q") &&
+                    !ignoredFlow)
                 {
                     u.binding.contactParams += ";" + std::string(p.name);
                     if (p.hasValue)
@@ -215,6 +315,10 @@ Registrar::HandleRegister(ServerTransactionHandle tx, const SipMessage& request,
     {
         headers.emplace_back("Path", std::string(p)); // RFC 3327 5.3
     }
+    if (outbound && m_config.profile == OutboundProfile::kRfc5626)
+    {
+        headers.emplace_back("Require", "outbound"); // RFC 5626 6
+    }
     ++m_stats.registrations;
     Respond(tx, request, 200, "OK", headers, NewTag());
 }
@@ -222,45 +326,87 @@ Registrar::HandleRegister(ServerTransactionHandle tx, const SipMessage& request,
 void
 Registrar::HandleProxied(ServerTransactionHandle tx, const SipMessage& request)
 {
-    static const RequestPolicy policy = MakePolicy(RequestPolicy::Element::kProxy);
-    if (std::optional<Rejection> r = CheckRequest(request, policy))
+    if (std::optional<Rejection> r = CheckRequest(request, m_proxyPolicy))
     {
         Reject(tx, request, r->status, r->reason, r->headers);
         return;
     }
     SipMessage routed = request;
-    PopOwnRoute(routed);
+    const bool recordRouted = PopOwnRoute(routed).has_value();
     const std::vector<NameAddr> routes = routed.GetNameAddrs(HeaderId::kRoute);
-    Forwarding f;
+    const SipUri& ruri = routed.GetRequestUri();
+    const bool ours = ruri.IsSipOrSips() && text::IEquals(ruri.GetHost(), m_config.domain);
+    std::vector<Binding> targets;
+    std::optional<TransportAddress> next;
     if (!routes.empty())
     {
         // Loose routing: someone else is next (16.4, 16.6 item 6).
-        std::optional<TransportAddress> next = Resolve(routes[0].GetUri());
+        next = Resolve(routes[0].GetUri());
+    }
+    else if (ruri.IsSipOrSips() && (ours || recordRouted))
+    {
+        // 16.5: the targets of an AOR are its bindings; the freshest one
+        // wins (no forking in these scenarios), reached through its Path.
+        // Back through our Record-Route: a UA registered here (OB-PX-9),
+        // else one reached at its Contact (12.2.1.1).
+        targets = Targets(ruri);
+        if (targets.empty() && ours)
+        {
+            Reject(tx, request, 480, "Temporarily Unavailable");
+            return;
+        }
+        if (targets.empty())
+        {
+            next = Resolve(ruri);
+        }
+    }
+    if (targets.empty())
+    {
         if (!next)
         {
             Reject(tx, request, 404, "Not Found");
             return;
         }
+        Forwarding f;
         f.target = *next;
         Forward(tx, routed, f);
         return;
     }
-    const SipUri& ruri = routed.GetRequestUri();
-    if (!ruri.IsSipOrSips() || !text::IEquals(ruri.GetHost(), m_config.domain))
+    // outbound 5.3 OB-PX-1: one flow of an instance at a time, the freshest
+    // first (OB-PX-3); the others wait for a 410 / 430 (OB-PX-2).
+    std::vector<Binding> flows{targets.front()};
+    if (flows.front().IsOutbound())
     {
-        Reject(tx, request, 404, "Not Found");
-        return;
+        std::copy_if(targets.begin() + 1,
+                     targets.end(),
+                     std::back_inserter(flows),
+                     [&](const Binding& b) { return b.instance == flows.front().instance; });
     }
-    // 16.5: the targets of an AOR are its bindings; the freshest one wins
-    // (no forking in these scenarios), reached through its Path.
-    const std::vector<Binding> bindings = m_locations.Lookup(LocationService::CanonicalAor(ruri), Timers().Now());
-    if (bindings.empty())
+    if (!ForwardToBinding(tx, routed, flows, {}))
     {
-        Reject(tx, request, 480, "Temporarily Unavailable");
-        return;
+        Reject(tx, request, 500, "Server Internal Error: bad Path");
     }
-    const Binding& b = bindings.front();
-    f.requestUri = b.contact;
+}
+
+std::vector<Binding>
+Registrar::Targets(const SipUri& ruri)
+{
+    if (text::IEquals(ruri.GetHost(), m_config.domain))
+    {
+        return m_locations.Lookup(LocationService::CanonicalAor(ruri), Timers().Now());
+    }
+    return m_locations.LookupContact(ruri, Timers().Now());
+}
+
+std::optional<ProxyElement::Forwarding>
+Registrar::ForwardingFor(const Binding& b, const SipMessage& routed) const
+{
+    Forwarding f;
+    // Retarget a request for an AOR; a mid-dialog Request-URI stays (12.2.1.1).
+    if (text::IEquals(routed.GetRequestUri().GetHost(), m_config.domain))
+    {
+        f.requestUri = b.contact;
+    }
     f.pushRoutes = b.path;
     if (!b.path.empty())
     {
@@ -268,28 +414,165 @@ Registrar::HandleProxied(ServerTransactionHandle tx, const SipMessage& request)
         std::optional<TransportAddress> next = first ? Resolve(first.GetValue().GetUri()) : std::nullopt;
         if (!next)
         {
-            Reject(tx, request, 500, "Server Internal Error: bad Path");
-            return;
+            return std::nullopt;
         }
         f.target = *next;
     }
     else
     {
-        f.target = b.source; // registered directly: back where the REGISTER came from
+        // Registered directly: back where the REGISTER came from, on the
+        // same connection (outbound 5.3 OB-PX-6).
+        f.target = b.source;
     }
-    Forward(tx, routed, f);
+    if (b.IsOutbound() && StartsDialog(routed))
+    {
+        // outbound 5.3 OB-PX-5: mid-dialog requests come back through a
+        // proxy that knows the flows.
+        f.recordRoute = "<" + LocalUri() + ";lr>";
+    }
+    return f;
+}
+
+bool
+Registrar::ForwardToBinding(ServerTransactionHandle tx,
+                            const SipMessage& routed,
+                            const std::vector<Binding>& candidates,
+                            std::vector<Binding> tried)
+{
+    for (const Binding& b : candidates)
+    {
+        std::optional<Forwarding> f = ForwardingFor(b, routed);
+        if (!f)
+        {
+            continue;
+        }
+        if (Forward(tx, routed, *f) && b.IsOutbound())
+        {
+            tried.push_back(b);
+            // Transactions that ended without a final response (OnServerError)
+            // leave their attempt behind: forget those here.
+            for (auto it = m_attempts.begin(); it != m_attempts.end();)
+            {
+                it = it->second.tx.IsAlive() ? std::next(it) : m_attempts.erase(it);
+            }
+            m_attempts[tx.GetId()] = FlowAttempt{tx, routed, std::move(tried)};
+        }
+        return true; // sent, or Forward answered the error itself
+    }
+    return false;
+}
+
+bool
+Registrar::TryNextFlow(FlowAttempt attempt)
+{
+    const std::string instance = attempt.tried.front().instance;
+    std::vector<Binding> next = Targets(attempt.routed.GetRequestUri());
+    // Only flows of the instance tried first (OB-PX-1), none of them twice.
+    auto skip = [&attempt, &instance](const Binding& b) {
+        if (b.instance != instance)
+        {
+            return true;
+        }
+        for (const Binding& t : attempt.tried)
+        {
+            if (SameTarget(t, b))
+            {
+                return true;
+            }
+        }
+        return false;
+    };
+    next.erase(std::remove_if(next.begin(), next.end(), skip), next.end());
+    if (!ForwardToBinding(attempt.tx, attempt.routed, next, std::move(attempt.tried)))
+    {
+        return false;
+    }
+    ++m_stats.flowFailovers;
+    return true;
+}
+
+bool
+Registrar::OnFinalResponse(ServerTransactionHandle tx,
+                           const SipMessage&,
+                           const SipMessage& response)
+{
+    auto it = m_attempts.find(tx.GetId());
+    if (it == m_attempts.end())
+    {
+        return false;
+    }
+    FlowAttempt attempt = std::move(it->second);
+    m_attempts.erase(it);
+    // outbound 5.3 OB-PX-2: 410 means the edge proxy lost the flow; try
+    // another flow of the instance. RFC 5626 7: 430, and 408 as well; after
+    // any other final response no other flow of the instance is tried.
+    const int code = response.GetStatusCode();
+    const bool flowFailed = code == FlowGoneStatus(m_config.profile) ||
+                            (m_config.profile == OutboundProfile::kRfc5626 && code == 408);
+    return flowFailed && TryNextFlow(std::move(attempt));
+}
+
+bool
+Registrar::OnForwardError(ServerTransactionHandle tx, const SipMessage&, TransactionError error)
+{
+    auto it = m_attempts.find(tx.GetId());
+    if (it == m_attempts.end())
+    {
+        return false;
+    }
+    FlowAttempt attempt = std::move(it->second);
+    m_attempts.erase(it);
+    const Binding& failed = attempt.tried.back();
+    if (error == TransactionError::kTransportError)
+    {
+        // outbound 5.3 OB-PX-7: sending over the flow failed; every binding
+        // using it goes, whatever its AOR.
+        m_stats.flowBindingsRemoved += m_locations.RemoveFlow(failed.source);
+    }
+    // Spec 9: the draft fails over on network errors; RFC 5626 7 also on a
+    // timeout (408).
+    const bool failover =
+        error == TransactionError::kTransportError || m_config.profile == OutboundProfile::kRfc5626;
+    return failover && TryNextFlow(std::move(attempt));
+}
+
+void
+Registrar::OnConnectionClosed(const TransportAddress& peer, const std::string&)
+{
+    // outbound 5.3 OB-PX-8, RFC 5626 7: a closed connection is a dead flow.
+    m_stats.flowBindingsRemoved += m_locations.RemoveFlow(peer);
 }
 
 std::optional<TransportAddress>
 Registrar::RouteAck(SipMessage& ack, const TransportAddress&)
 {
-    PopOwnRoute(ack);
+    const bool recordRouted = PopOwnRoute(ack).has_value();
     const std::vector<NameAddr> routes = ack.GetNameAddrs(HeaderId::kRoute);
     if (!routes.empty())
     {
         return Resolve(routes[0].GetUri());
     }
-    return std::nullopt; // an ACK for a 2xx always carries the route set here
+    if (!recordRouted)
+    {
+        return std::nullopt; // an ACK for a 2xx always carries the route set here
+    }
+    // outbound 5.3 OB-PX-9: we Record-Routed towards a UA registered here,
+    // or one that is reached at its Contact.
+    const std::vector<Binding> targets = Targets(ack.GetRequestUri());
+    if (targets.empty())
+    {
+        return Resolve(ack.GetRequestUri());
+    }
+    std::optional<Forwarding> f = ForwardingFor(targets.front(), ack);
+    if (!f)
+    {
+        return std::nullopt;
+    }
+    for (auto it = f->pushRoutes.rbegin(); it != f->pushRoutes.rend(); ++it)
+    {
+        ack.PrependHeader("Route", *it);
+    }
+    return f->target;
 }
 
 } // namespace sipbed

@@ -246,7 +246,7 @@ UserAgent::SendRequest(std::string_view method, const std::string& targetAor, co
     {
         return false;
     }
-    m_requests[tx.GetId()] = {std::string(method), Timers().Now()};
+    m_requests[tx.GetId()] = PendingRequest{std::string(method), targetAor, Timers().Now()};
     return true;
 }
 
@@ -379,11 +379,11 @@ UserAgent::OnResponse(ClientTransactionHandle tx, const SipMessage& response, co
     {
         if (response.GetStatusCode() >= 200)
         {
-            const auto [method, sentAt] = r->second;
+            const PendingRequest p = std::move(r->second);
             m_requests.erase(r);
             if (m_listener)
             {
-                m_listener->OnRequestAnswered(method, response.GetStatusCode(), Timers().Now() - sentAt);
+                m_listener->OnRequestAnswered(p.method, p.target, response.GetStatusCode(), Timers().Now() - p.sentAt);
             }
         }
         return;
@@ -443,11 +443,11 @@ UserAgent::OnClientError(ClientTransactionHandle tx, TransactionError error)
     }
     if (auto r = m_requests.find(tx.GetId()); r != m_requests.end())
     {
-        const auto [method, sentAt] = r->second;
+        const PendingRequest p = std::move(r->second);
         m_requests.erase(r);
         if (m_listener)
         {
-            m_listener->OnRequestAnswered(method, StatusOf(error), Timers().Now() - sentAt);
+            m_listener->OnRequestAnswered(p.method, p.target, StatusOf(error), Timers().Now() - p.sentAt);
         }
         return;
     }

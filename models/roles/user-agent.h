@@ -24,25 +24,36 @@
 namespace sipbed
 {
 
-/// What a UA reports (all times in ns of the element's clock).
+/// What a UA reports (all times in ns of the element's clock). Every
+/// callback does nothing unless overridden: a listener takes what it needs.
 class UaListener
 {
   public:
     virtual ~UaListener() = default;
     /// A REGISTER transaction ended in 2xx; `delay` from the first REGISTER
     /// of this registration attempt (challenges included).
-    virtual void OnRegistered(TimeNs delay, bool refresh) = 0;
+    virtual void OnRegistered(TimeNs /* delay */, bool /* refresh */)
+    {
+    }
     /// It ended otherwise: the final status, or 408 / 503 for a timeout or a
     /// transport error (8.1.3.1).
-    virtual void OnRegistrationFailed(int status) = 0;
+    virtual void OnRegistrationFailed(int /* status */)
+    {
+    }
     /// A call we placed got its 2xx: `setupDelay` from INVITE to 200.
-    virtual void OnCallEstablished(TimeNs setupDelay) = 0;
+    virtual void OnCallEstablished(TimeNs /* setupDelay */)
+    {
+    }
     /// A call we placed failed with `status` (408 / 503 as above).
-    virtual void OnCallFailed(int status) = 0;
-    /// An OPTIONS or MESSAGE we sent got its final answer (or 408/503).
-    virtual void OnRequestAnswered(std::string_view method, int status, TimeNs delay)
+    virtual void OnCallFailed(int /* status */)
+    {
+    }
+    /// An OPTIONS or MESSAGE we sent to `target` got its final answer (or
+    /// 408/503).
+    virtual void OnRequestAnswered(std::string_view method, std::string_view target, int status, TimeNs delay)
     {
         (void)method;
+        (void)target;
         (void)status;
         (void)delay;
     }
@@ -62,9 +73,13 @@ class UaListener
         (void)decision;
     }
     /// A call ended by BYE (ours or the peer's).
-    virtual void OnCallEnded(bool byUs) = 0;
+    virtual void OnCallEnded(bool /* byUs */)
+    {
+    }
     /// We answered an incoming call with 200.
-    virtual void OnCallAnswered() = 0;
+    virtual void OnCallAnswered()
+    {
+    }
 };
 
 struct UaConfig
@@ -266,8 +281,14 @@ class UserAgent : public SipElement
 
     std::map<std::string, Dialog> m_dialogs; ///< by Call-ID
     std::map<uint32_t, std::string> m_byClientTx; ///< INVITE/BYE client tx id -> Call-ID
-    /// OPTIONS/MESSAGE client tx id -> (method, sent at)
-    std::map<uint32_t, std::pair<std::string, TimeNs>> m_requests;
+    /// An OPTIONS or MESSAGE waiting for its answer.
+    struct PendingRequest
+    {
+        std::string method;
+        std::string target;
+        TimeNs sentAt = 0;
+    };
+    std::map<uint32_t, PendingRequest> m_requests; ///< by client transaction id
 };
 
 } // namespace sipbed

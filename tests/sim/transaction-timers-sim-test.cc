@@ -20,24 +20,9 @@ namespace
 
 struct Failures : UaListener
 {
-    void OnRegistered(TimeNs, bool) override
-    {
-    }
     void OnRegistrationFailed(int status) override
     {
         failures.emplace_back(Simulator::Now().GetSeconds(), status);
-    }
-    void OnCallEstablished(TimeNs) override
-    {
-    }
-    void OnCallFailed(int) override
-    {
-    }
-    void OnCallEnded(bool) override
-    {
-    }
-    void OnCallAnswered() override
-    {
     }
     std::vector<std::pair<double, int>> failures;
 };

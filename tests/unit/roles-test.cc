@@ -400,7 +400,7 @@ namespace
 
 struct RequestAnswers : Events
 {
-    void OnRequestAnswered(std::string_view method, int status, TimeNs) override
+    void OnRequestAnswered(std::string_view method, std::string_view, int status, TimeNs) override
     {
         answered.emplace_back(std::string(method), status);
     }

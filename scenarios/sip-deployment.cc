@@ -1,0 +1,89 @@
+#include "scenarios/sip-deployment.h"
+
+#include "scenarios/scenario-errors.h"
+
+#include "models/security/sec-flows-tls.h"
+#include "models/security/tls-stream-filter.h"
+
+namespace sipbed
+{
+
+namespace
+{
+
+/// The name every TLS client expects (the certificate's dNSName).
+const char* const kServerName = "example.com";
+
+} // namespace
+
+SipDeployment::SipDeployment(RunContext& context, TransportKind kind)
+    : m_context(context),
+      m_kind(kind)
+{
+}
+
+void
+SipDeployment::LoadTls(const std::string& dir)
+{
+    std::string error;
+    m_serverTls = MakeSecFlowsTlsContext(dir, "examplecom", &error);
+    m_clientTls = m_serverTls ? MakeSecFlowsTlsContext(dir, "", &error) : nullptr;
+    if (!m_clientTls)
+    {
+        throw ParameterError("cert_dir", "parameter 'cert_dir': " + error);
+    }
+}
+
+ns3::Ptr<SipNodeApplication>
+SipDeployment::InstallApp(ns3::Ptr<ns3::Node> node, const std::string& name)
+{
+    ns3::Ptr<SipNodeApplication> app = ns3::CreateObject<SipNodeApplication>();
+    node->AddApplication(app);
+    app->SetStartTime(ns3::Seconds(0));
+    m_context.GetStreams().Assign("app-" + name, [app](int64_t s) { return app->AssignStreams(s); });
+    m_apps.push_back(app);
+    return app;
+}
+
+ElementConfig
+SipDeployment::Client(ns3::Ipv4Address ip, uint16_t port) const
+{
+    ElementConfig e;
+    e.ip = ip.Get();
+    e.port = port;
+    e.transport = m_kind;
+    if (m_kind == TransportKind::kTls && m_clientTls)
+    {
+        e.tls = MakeTlsFilterFactory(m_clientTls, kServerName);
+    }
+    return e;
+}
+
+ElementConfig
+SipDeployment::Server(ns3::Ipv4Address ip, uint16_t port) const
+{
+    ElementConfig e = Client(ip, port);
+    if (m_kind == TransportKind::kTls && m_serverTls)
+    {
+        // A server also connects out (edge proxy to registrar): the same
+        // context presents the certificate and checks the peer's.
+        e.tls = MakeTlsFilterFactory(m_serverTls, kServerName);
+    }
+    return e;
+}
+
+uint16_t
+SipDeployment::ServerPort() const
+{
+    return m_kind == TransportKind::kTls ? 5061 : 5060;
+}
+
+Ns3TransportIo::Ports
+SipDeployment::ServerPorts() const
+{
+    return Ns3TransportIo::Ports{5060,
+                                 uint16_t(m_kind == TransportKind::kTcp ? 5060 : 0),
+                                 uint16_t(m_kind == TransportKind::kTls ? 5061 : 0)};
+}
+
+} // namespace sipbed

@@ -1,0 +1,68 @@
+// What the SIP scenarios share when they put roles on nodes: installing a
+// SipNodeApplication with its own random stream, element configurations for
+// servers and clients on one transport, and, for TLS, the sec-flows
+// certificates (servers present example.com's, everybody trusts the
+// sec-flows CA).
+#ifndef SIPBED_SIP_DEPLOYMENT_H
+#define SIPBED_SIP_DEPLOYMENT_H
+
+#include "scenarios/run-context.h"
+#include "sim/sip-node-application.h"
+
+#include "models/security/tls-context.h"
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace sipbed
+{
+
+class SipDeployment
+{
+  public:
+    /// `kind`: the transport of every hop. For TLS, call LoadTls before
+    /// building elements.
+    SipDeployment(RunContext& context, TransportKind kind);
+
+    /// Reads the certificates from `dir`; throws ParameterError naming the
+    /// parameter `cert_dir` when a file is missing or unusable.
+    void LoadTls(const std::string& dir);
+
+    /// A SipNodeApplication on `node`, started at 0 s, with a random stream
+    /// assigned under "app-NAME".
+    ns3::Ptr<SipNodeApplication> InstallApp(ns3::Ptr<ns3::Node> node, const std::string& name);
+
+    /// Element configuration of a server (presents the certificate) or a
+    /// client (checks the server's) at ip:port.
+    ElementConfig Server(ns3::Ipv4Address ip, uint16_t port) const;
+    ElementConfig Client(ns3::Ipv4Address ip, uint16_t port) const;
+
+    /// The servers' SIP port: 5061 for TLS (RFC 3261 26.2.2), else 5060.
+    uint16_t ServerPort() const;
+    /// The sockets a server opens: UDP 5060 always (STUN, stray datagrams),
+    /// the listening TCP or TLS port of the transport.
+    Ns3TransportIo::Ports ServerPorts() const;
+
+    TransportKind GetKind() const
+    {
+        return m_kind;
+    }
+
+    /// Every application installed, for counters summed over nodes.
+    const std::vector<ns3::Ptr<SipNodeApplication>>& GetApps() const
+    {
+        return m_apps;
+    }
+
+  private:
+    RunContext& m_context;
+    TransportKind m_kind;
+    std::shared_ptr<TlsContext> m_serverTls;
+    std::shared_ptr<TlsContext> m_clientTls;
+    std::vector<ns3::Ptr<SipNodeApplication>> m_apps;
+};
+
+} // namespace sipbed
+
+#endif
