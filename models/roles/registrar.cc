@@ -318,6 +318,10 @@ Registrar::HandleRegister(ServerTransactionHandle tx, const SipMessage& request,
     if (outbound && m_config.profile == OutboundProfile::kRfc5626)
     {
         headers.emplace_back("Require", "outbound"); // RFC 5626 6
+        if (m_config.flowTimer > 0)
+        {
+            headers.emplace_back("Flow-Timer", std::to_string(m_config.flowTimer)); // RFC 5626 4.4
+        }
     }
     ++m_stats.registrations;
     Respond(tx, request, 200, "OK", headers, NewTag());

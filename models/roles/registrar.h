@@ -44,6 +44,10 @@ struct RegistrarConfig
     /// Outbound wire format: flow-id and 410 (draft) or reg-id, 430, 439 and
     /// the `outbound` option tag (RFC 5626).
     OutboundProfile profile = OutboundProfile::kDraft;
+    /// RFC 5626 4.4 / 6: Flow-Timer (seconds) in the 2xx to an outbound
+    /// REGISTER: how often the UA must send keepalives on that flow (it jitters
+    /// them to 80-100 %). 0: none. Only in the rfc5626 profile.
+    uint32_t flowTimer = 0;
 };
 
 class Registrar : public ProxyElement

@@ -88,6 +88,8 @@ class LoopbackNetwork
 
     /// Drops datagrams for which this returns true (loss tests).
     std::function<bool(const std::string& bytes)> dropDatagram;
+    /// Sees every datagram and every stream chunk sent (wire-format tests).
+    std::function<void(const std::string& bytes)> observe;
 
     uint64_t datagramsSent = 0;
     uint64_t datagramsDropped = 0;
@@ -108,6 +110,10 @@ class LoopbackNetwork
     void Datagram(const TransportAddress& from, const TransportAddress& to, std::string bytes)
     {
         ++datagramsSent;
+        if (observe)
+        {
+            observe(bytes);
+        }
         const bool drop = dropDatagram && dropDatagram(bytes);
         if (std::getenv("SIPBED_LOOPBACK_TRACE") != nullptr)
         {
@@ -180,6 +186,10 @@ class LoopbackNetwork
         }
         Io* peer = it->second.first;
         const ConnectionId peerId = it->second.second;
+        if (observe)
+        {
+            observe(bytes);
+        }
         m_clock.StartTimer(m_delay, [peer, peerId, bytes]() {
             if (peer->transport && peer->m_links.count(peerId))
             {
