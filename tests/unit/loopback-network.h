@@ -23,6 +23,15 @@ namespace sipbed
 namespace test
 {
 
+/// A dotted-quad IPv4 address in host order (test inputs are well formed).
+inline uint32_t
+Ip(const char* text)
+{
+    uint32_t ip = 0;
+    ParseIpv4(text, ip);
+    return ip;
+}
+
 class LoopbackNetwork
 {
   public:

@@ -15,6 +15,7 @@
 #include <vector>
 
 using namespace sipbed;
+using sipbed::test::Ip;
 using sipbed::test::LoopbackNetwork;
 
 namespace
@@ -23,14 +24,6 @@ namespace
 const char* const kInstance = "urn:uuid:0C67446E-F1A1-11D9-94D3-000A95A0E128";
 const char* const kRegistrarIp = "198.18.0.2";
 const char* const kHomeRecordRoute = "<sip:198.18.0.2:5060;lr>";
-
-uint32_t
-Ip(const char* s)
-{
-    uint32_t ip = 0;
-    EXPECT_TRUE(ParseIpv4(s, ip));
-    return ip;
-}
 
 /// An endpoint speaking hand-built SIP: it records every message it gets
 /// and answers each request (but ACK) with `answer` when that is not 0.

@@ -20,18 +20,11 @@
 #include <iterator>
 
 using namespace sipbed;
+using sipbed::test::Ip;
 using sipbed::test::LoopbackNetwork;
 
 namespace
 {
-
-uint32_t
-Ip(const char* s)
-{
-    uint32_t ip = 0;
-    EXPECT_TRUE(ParseIpv4(s, ip));
-    return ip;
-}
 
 struct Events : UaListener
 {

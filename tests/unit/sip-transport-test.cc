@@ -4,12 +4,15 @@
 #include "models/sip/sip-parser.h"
 #include "models/sip/sip-transport.h"
 
+#include "tests/unit/loopback-network.h"
+
 #include <gtest/gtest.h>
 
 #include <string>
 #include <vector>
 
 using namespace sipbed;
+using sipbed::test::Ip;
 
 namespace
 {
@@ -45,14 +48,6 @@ class FakeIo : public TransportIo
     std::vector<ConnectionId> closed;
     ConnectionId lastId = 100;
 };
-
-uint32_t
-Ip(const char* text)
-{
-    uint32_t ip = 0;
-    EXPECT_TRUE(ParseIpv4(text, ip)) << text;
-    return ip;
-}
 
 const char* const kOptions = "OPTIONS sip:bob@example.com SIP/2.0\r\n"
                              "Via: SIP/2.0/UDP 10.0.0.2:5060;branch=z9hG4bKa1;rport\r\n"
