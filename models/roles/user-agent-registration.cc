@@ -5,6 +5,8 @@
 #include "models/roles/user-agent.h"
 #include "models/sip/sip-text.h"
 
+#include <algorithm>
+
 namespace sipbed
 {
 
@@ -291,7 +293,24 @@ UserAgent::RegistrationFailed(Flow& f, int status, const std::string& cause)
         m_listener->OnFlowEvent(f.id, "flow_failed", cause);
     }
     ++f.consecutiveFailures;
-    const BackoffDecision d = DecideBackoff(m_config.backoff, f.consecutiveFailures, AllFlowsFailed(), Random());
+    BackoffDecision d;
+    switch (m_config.retryPolicy)
+    {
+    case UaConfig::RetryPolicy::kBackoff:
+        d = DecideBackoff(m_config.backoff, f.consecutiveFailures, AllFlowsFailed(), Random());
+        break;
+    case UaConfig::RetryPolicy::kImmediate:
+        d.consecutiveFailures = f.consecutiveFailures; // wait 0
+        break;
+    case UaConfig::RetryPolicy::kFixed: {
+        const double fixed = m_config.retryFixed / 1e9;
+        const double jitter = m_config.retryJitter / 1e9;
+        d.consecutiveFailures = f.consecutiveFailures;
+        d.waitTimeS = fixed;
+        d.delayS = std::max(0.0, Random().Uniform(fixed - jitter, fixed + jitter));
+        break;
+    }
+    }
     if (m_listener)
     {
         m_listener->OnBackoff(f.id, d);

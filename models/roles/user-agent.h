@@ -120,6 +120,19 @@ struct UaConfig
     bool stunParameter = true;
     /// Recovery backoff constants (OB-UA-19).
     BackoffConfig backoff;
+    /// How a failed registration attempt is retried (outbound mode). The
+    /// outbound backoff is the drafts'; the others are baselines of deployed
+    /// clients (../shared/spec/outbound.md section 11): at once, as a naive
+    /// client does, or every retryFixed +- retryJitter.
+    enum class RetryPolicy : uint8_t
+    {
+        kBackoff,
+        kImmediate,
+        kFixed,
+    };
+    RetryPolicy retryPolicy = RetryPolicy::kBackoff;
+    TimeNs retryFixed = SecondsToNs(300);
+    TimeNs retryJitter = SecondsToNs(10);
 };
 
 class UserAgent : public SipElement

@@ -6,6 +6,7 @@
 #include "models/roles/registrar.h"
 #include "models/roles/user-agent.h"
 #include "models/sip/sip-parser.h"
+#include "models/sip/transaction-messages.h"
 #include "tests/unit/loopback-network.h"
 
 #include <gtest/gtest.h>
@@ -285,4 +286,149 @@ TEST(OutboundUa, AUaReusingAVictimsInstanceIdNeverReceivesTheVictimsCalls)
     EXPECT_EQ(aliceCalls.answered, 5);
     EXPECT_EQ(malloryCalls.answered, 0);
     EXPECT_EQ(carolCalls.established, 5);
+}
+
+namespace
+{
+
+/// A proxy that answers every REGISTER with `status` (and Retry-After when
+/// `retryAfter` >= 0), recording when each arrives.
+struct ScriptedProxy
+{
+    ScriptedProxy(LoopbackNetwork& net, int status, int retryAfter)
+        : io(net.AddEndpoint(Ip("198.18.0.2"), 5060)),
+          transport(io, SipTransport::Config{}, Handler(net, status, retryAfter))
+    {
+        io.transport = &transport;
+    }
+
+    SipTransport::Handler Handler(LoopbackNetwork& net, int status, int retryAfter)
+    {
+        SipTransport::Handler h;
+        h.onMessage = [this, &net, status, retryAfter](SipMessage&& m, const TransportAddress& from, size_t) {
+            if (!m.IsRequest())
+            {
+                return;
+            }
+            arrivals.push_back(net.Clock().Now() / 1e9);
+            std::optional<SipMessage> r = MakeResponseFor(m, status, "Service Unavailable", "t1");
+            if (retryAfter >= 0)
+            {
+                r->AddHeader("Retry-After", std::to_string(retryAfter));
+            }
+            r->AddHeader("Content-Length", "0");
+            transport.Send(*r, from);
+        };
+        return h;
+    }
+
+    LoopbackNetwork::Io& io;
+    SipTransport transport;
+    std::vector<double> arrivals;
+};
+
+struct Backoffs : UaListener
+{
+    void OnBackoff(uint32_t, const BackoffDecision& d) override
+    {
+        decisions.push_back(d);
+    }
+    std::vector<BackoffDecision> decisions;
+};
+
+/// One outbound UA whose only proxy is the scripted one.
+std::unique_ptr<UserAgent>
+UaBehind(LoopbackNetwork& net, RandomSource& random, UaListener* listener, UaConfig::RetryPolicy policy)
+{
+    LoopbackNetwork::Io& io = net.AddEndpoint(Ip("10.0.0.2"), 5060);
+    UaConfig uc;
+    uc.user = "alice";
+    uc.domain = "example.com";
+    uc.outbound = true;
+    uc.instanceId = kAliceInstance;
+    uc.edgeProxy = TransportAddress{TransportKind::kUdp, Ip("198.18.0.2"), 5060, 0};
+    uc.retryPolicy = policy;
+    uc.retryFixed = SecondsToNs(300);
+    uc.retryJitter = SecondsToNs(10);
+    ElementConfig ec;
+    ec.ip = Ip("10.0.0.2");
+    auto ua = std::make_unique<UserAgent>(ElementEnvironment{net.Clock(), random, io, nullptr}, ec, uc, listener);
+    io.transport = &ua->GetTransport();
+    return ua;
+}
+
+} // namespace
+
+TEST(OutboundUa, A503WithRetryAfterIsNotAFailureAndTheRetryComesWhenTold)
+{
+    // OB-UA-6: Retry-After 20 -> next REGISTER 20 s later, no backoff; 0 -> at once.
+    for (int after : {20, 0})
+    {
+        LoopbackNetwork net;
+        SeededRandom random(1);
+        ScriptedProxy proxy(net, 503, after);
+        Backoffs b;
+        auto ua = UaBehind(net, random, &b, UaConfig::RetryPolicy::kBackoff);
+        ua->Register();
+        net.Clock().Advance(SecondsToNs(after + 1));
+        ASSERT_GE(proxy.arrivals.size(), 2u) << after;
+        EXPECT_NEAR(proxy.arrivals[1] - proxy.arrivals[0], after + 0.02, 1e-6) << after; // + one round trip
+        EXPECT_TRUE(b.decisions.empty()) << after;
+        ua->Stop();
+    }
+}
+
+TEST(OutboundUa, A503WithoutRetryAfterIsAFailureAndBacksOffThirtyToSixtySeconds)
+{
+    // OB-UA-7 and OB-UA-18: the only flow failed at boot: n = 1, base 30.
+    LoopbackNetwork net;
+    SeededRandom random(2);
+    ScriptedProxy proxy(net, 503, -1);
+    Backoffs b;
+    auto ua = UaBehind(net, random, &b, UaConfig::RetryPolicy::kBackoff);
+    ua->Register();
+    net.Clock().Advance(SecondsToNs(61));
+    ASSERT_GE(b.decisions.size(), 1u);
+    EXPECT_EQ(b.decisions[0].consecutiveFailures, 1u);
+    EXPECT_EQ(b.decisions[0].baseTimeS, 30);
+    if (b.decisions.size() > 1)
+    {
+        EXPECT_EQ(b.decisions[1].consecutiveFailures, 2u); // the retry failed too
+    }
+    ASSERT_GE(proxy.arrivals.size(), 2u);
+    const double gap = proxy.arrivals[1] - proxy.arrivals[0] - 0.02;
+    EXPECT_GE(gap, 30);
+    EXPECT_LE(gap, 60);
+    ua->Stop();
+}
+
+TEST(OutboundUa, RetryPoliciesImmediateAndFixedRetryAsConfigured)
+{
+    {
+        LoopbackNetwork net;
+        SeededRandom random(3);
+        ScriptedProxy proxy(net, 500, -1);
+        auto ua = UaBehind(net, random, nullptr, UaConfig::RetryPolicy::kImmediate);
+        ua->Register();
+        net.Clock().Advance(SecondsToNs(1));
+        // one attempt per round trip (20 ms): about 50 in a second
+        EXPECT_GT(proxy.arrivals.size(), 40u);
+        ua->Stop();
+    }
+    {
+        LoopbackNetwork net;
+        SeededRandom random(4);
+        ScriptedProxy proxy(net, 500, -1);
+        auto ua = UaBehind(net, random, nullptr, UaConfig::RetryPolicy::kFixed);
+        ua->Register();
+        net.Clock().Advance(SecondsToNs(1000));
+        ASSERT_GE(proxy.arrivals.size(), 3u);
+        for (size_t i = 1; i < proxy.arrivals.size(); ++i)
+        {
+            const double gap = proxy.arrivals[i] - proxy.arrivals[i - 1] - 0.02;
+            EXPECT_GE(gap, 290);
+            EXPECT_LE(gap, 310);
+        }
+        ua->Stop();
+    }
 }
