@@ -1,6 +1,7 @@
 #include "models/roles/sip-element.h"
 
 #include "models/sip/transaction-messages.h"
+#include "models/sip/via.h"
 
 namespace sipbed
 {
@@ -21,7 +22,12 @@ SipElement::SipElement(const ElementEnvironment& env, const ElementConfig& confi
             }
             m_env.counters->CountReceived(key, bytes);
         }
-        m_layer->OnReceive(m, from);
+        if (m_gate)
+        {
+            m_gate->Admit(*this, std::move(m), from, bytes);
+            return;
+        }
+        ProcessInbound(std::move(m), from);
     };
     h.onStun = [this](std::string_view bytes, const TransportAddress& from) { OnStun(bytes, from); };
     h.onKeepalive = [this](size_t n, const TransportAddress& from) { OnKeepalive(n, from); };
@@ -29,6 +35,10 @@ SipElement::SipElement(const ElementEnvironment& env, const ElementConfig& confi
         // 17.1.4 / 17.2.4: transactions waiting on this connection fail.
         m_layer->OnTransportFailure(peer);
         OnConnectionClosed(peer, reason);
+        if (m_gate)
+        {
+            m_gate->ConnectionClosed(*this, peer);
+        }
     };
     SipTransport::Config tc;
     tc.localIp = config.ip;
@@ -38,6 +48,74 @@ SipElement::SipElement(const ElementEnvironment& env, const ElementConfig& confi
 }
 
 SipElement::~SipElement() = default;
+
+namespace
+{
+
+/// RFC 3261 8.2.7: a stateless UAS generates the To tag of its responses
+/// deterministically, the same for the same request (retransmissions
+/// included): here an FNV-1a hash of the top Via branch (17.2.3 matching
+/// key) and the Call-ID, as 8 hex digits.
+std::string
+StatelessTag(const SipMessage& request)
+{
+    uint32_t h = 2166136261u;
+    auto mix = [&h](std::string_view text) {
+        for (char c : text)
+        {
+            h = (h ^ static_cast<unsigned char>(c)) * 16777619u;
+        }
+    };
+    if (const std::optional<Via> via = request.GetTopVia())
+    {
+        mix(via->GetBranch().value_or(""));
+    }
+    mix(request.GetCallId().value_or(""));
+    static const char kHex[] = "0123456789abcdef";
+    std::string tag(8, '0');
+    for (size_t i = 0; i < tag.size(); ++i)
+    {
+        tag[i] = kHex[(h >> (28 - 4 * i)) & 0xf];
+    }
+    return tag;
+}
+
+} // namespace
+
+void
+SipElement::ProcessInbound(SipMessage&& message, const TransportAddress& from)
+{
+    m_layer->OnReceive(message, from);
+}
+
+bool
+SipElement::RejectOverloaded(const SipMessage& request,
+                             const TransportAddress& from,
+                             uint32_t retryAfterSeconds)
+{
+    // 17.1.1.3 / 17.2.1: an ACK is never answered; nor is a response.
+    if (!request.IsRequest() || request.GetMethod() == "ACK")
+    {
+        return false;
+    }
+    std::optional<SipMessage> r =
+        MakeResponseFor(request, 503, "Service Unavailable", StatelessTag(request));
+    if (!r)
+    {
+        return false;
+    }
+    if (retryAfterSeconds != 0)
+    {
+        r->AddHeader("Retry-After", std::to_string(retryAfterSeconds));
+    }
+    if (r->CountHeaders(HeaderId::kContentLength) == 0)
+    {
+        r->AddHeader("Content-Length", "0");
+    }
+    // `from` carries the source address and port (RFC 3581 symmetric
+    // response) and, for a stream, the connection (18.2.2).
+    return m_layer->SendStateless(*r, from);
+}
 
 size_t
 SipElement::EstimateMemoryBytes() const

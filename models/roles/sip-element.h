@@ -7,12 +7,16 @@
 //
 //   TransportIo --bytes--> SipTransport --message--> TransactionLayer --> role (TU)
 //   role --request/response--> TransactionLayer --bytes--> SipTransport --> TransportIo
+//
+// With an InboundGate (inbound-gate.h; the server capacity model), received
+// messages wait in the gate before they reach the transaction layer.
 #ifndef SIPBED_SIP_ELEMENT_H
 #define SIPBED_SIP_ELEMENT_H
 
 #include "models/core/random-source.h"
 #include "models/core/timer-service.h"
 #include "models/core/transport-address.h"
+#include "models/roles/inbound-gate.h"
 #include "models/roles/message-counters.h"
 #include "models/sip/sip-transport.h"
 #include "models/sip/transaction-config.h"
@@ -73,6 +77,34 @@ class SipElement : public TransactionUser
     /// Heap and object bytes held by this element (transport connections
     /// not included): for the per-UA memory budget (DESIGN.md: < 20 KB).
     virtual size_t EstimateMemoryBytes() const;
+
+    /// From now on every whole SIP message received goes to `gate` (which
+    /// must outlive the element or be replaced first) instead of straight to
+    /// the transaction layer; nullptr: straight again. Messages the old gate
+    /// still holds are its own business.
+    void SetInboundGate(InboundGate* gate)
+    {
+        m_gate = gate;
+    }
+
+    InboundGate* GetInboundGate() const
+    {
+        return m_gate;
+    }
+
+    /// A received message's turn has come: it goes to the transaction layer
+    /// (RFC 3261 17.1.3 / 17.2.3 matching, then the role). Called by the gate;
+    /// without one, at once on arrival.
+    void ProcessInbound(SipMessage&& message, const TransportAddress& from);
+
+    /// The gate refuses `request` for overload: answers it statelessly
+    /// (RFC 3261 8.2.7) with 503 Service Unavailable (21.5.4) and, when
+    /// `retryAfterSeconds` is not 0, Retry-After (20.33), to where it came
+    /// from (18.2.2, RFC 3581 4). A response or an ACK gets nothing (17:
+    /// neither is ever answered). Returns whether a 503 was sent.
+    bool RejectOverloaded(const SipMessage& request,
+                          const TransportAddress& from,
+                          uint32_t retryAfterSeconds);
 
   protected:
     TimerService& Timers()
@@ -138,6 +170,7 @@ class SipElement : public TransactionUser
     Outlet m_outlet{*this};
     std::unique_ptr<SipTransport> m_transport;
     std::unique_ptr<TransactionLayer> m_layer;
+    InboundGate* m_gate = nullptr;
 };
 
 } // namespace sipbed

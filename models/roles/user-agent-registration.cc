@@ -191,6 +191,13 @@ UserAgent::SendRegister(Flow& f, uint32_t expires, bool refresh)
     {
         return; // 10.2: one REGISTER at a time per Call-ID
     }
+    if (!refresh && !f.registered && f.hosts.size() > 1)
+    {
+        // OB-UA-6: each new attempt resolves the URI again (RFC 3263): with
+        // several hosts of equal priority, any of them may be picked.
+        f.proxy = f.hosts[Random().Below(f.hosts.size())];
+        f.connection = 0;
+    }
     f.startedAt = Timers().Now();
     f.refresh = refresh;
     f.expires = expires;

@@ -83,6 +83,10 @@ UserAgent::UserAgent(const ElementEnvironment& env,
         Flow f;
         f.id = static_cast<uint32_t>(i + 1);
         f.proxy = proxies[i];
+        if (m_config.outbound && i < m_config.outboundProxyHosts.size())
+        {
+            f.hosts = m_config.outboundProxyHosts[i];
+        }
         f.callId = i == 0 ? callId : callId + "-" + std::to_string(i + 1);
         m_flows.push_back(std::move(f));
     }

@@ -114,6 +114,12 @@ struct UaConfig
     std::string instanceId;
     /// The outbound proxy set, 1 to 4 (OB-UA-1); empty: {edgeProxy}.
     std::vector<TransportAddress> outboundProxies;
+    /// What each proxy URI "resolves" to (RFC 3263; no DNS in the
+    /// simulation): outboundProxyHosts[i], when given, lists the hosts of
+    /// outbound proxy i with equal priority. Every new attempt to form the
+    /// flow (not a refresh) picks one at random, so a retry after a 503 or a
+    /// failure can reach another host (OB-UA-6). Empty: outboundProxies[i] only.
+    std::vector<std::vector<TransportAddress>> outboundProxyHosts;
     /// Draft: the proxy URIs carry the `stun` parameter, so UDP flows keep
     /// alive with STUN (OB-UA-11). RFC 5626 uses STUN when the REGISTER's 2xx
     /// Path has `ob` (its 8) and ignores this.
@@ -220,7 +226,8 @@ class UserAgent : public SipElement
     struct Flow
     {
         uint32_t id = 1; ///< flow-id / reg-id (OB-UA-4)
-        TransportAddress proxy;
+        TransportAddress proxy; ///< the host in use
+        std::vector<TransportAddress> hosts; ///< what the proxy URI resolves to
         std::string callId;
         uint32_t cseq = 0;
         ClientTransactionHandle tx;

@@ -432,3 +432,53 @@ TEST(OutboundUa, RetryPoliciesImmediateAndFixedRetryAsConfigured)
         ua->Stop();
     }
 }
+
+TEST(OutboundUa, ARetryResolvesTheProxyAgainSoAnotherHostCanBePicked)
+{
+    // OB-UA-6: the proxy URI resolves to hosts A and B; A answers 503
+    // Retry-After: 0. Over many seeded runs the retry goes to both A and B.
+    std::set<std::string> retryHosts;
+    for (uint64_t seed = 1; seed <= 200 && retryHosts.size() < 2; ++seed)
+    {
+        LoopbackNetwork net;
+        SeededRandom random(seed);
+        ScriptedProxy a(net, 503, 0); // at 198.18.0.2
+        LoopbackNetwork::Io& bIo = net.AddEndpoint(Ip("198.18.0.3"), 5060);
+        std::vector<double> bArrivals;
+        SipTransport::Handler h;
+        h.onMessage = [&](SipMessage&&, const TransportAddress&, size_t) { bArrivals.push_back(0); };
+        SipTransport b(bIo, SipTransport::Config{}, h);
+        bIo.transport = &b;
+        LoopbackNetwork::Io& io = net.AddEndpoint(Ip("10.0.0.2"), 5060);
+        UaConfig uc;
+        uc.user = "alice";
+        uc.domain = "example.com";
+        uc.outbound = true;
+        uc.instanceId = kAliceInstance;
+        uc.outboundProxyHosts = {{TransportAddress{TransportKind::kUdp, Ip("198.18.0.2"), 5060, 0},
+                                  TransportAddress{TransportKind::kUdp, Ip("198.18.0.3"), 5060, 0}}};
+        uc.outboundProxies = {uc.outboundProxyHosts[0][0]};
+        ElementConfig ec;
+        ec.ip = Ip("10.0.0.2");
+        UserAgent ua(ElementEnvironment{net.Clock(), random, io, nullptr}, ec, uc, nullptr);
+        io.transport = &ua.GetTransport();
+        ua.Register();
+        net.Clock().Advance(SecondsToNs(0.05)); // first attempt and its answer
+        if (a.arrivals.empty())
+        {
+            continue; // the first attempt went to B, which never answers
+        }
+        const size_t aBefore = a.arrivals.size();
+        net.Clock().Advance(SecondsToNs(0.05)); // the retry
+        if (a.arrivals.size() > aBefore)
+        {
+            retryHosts.insert("A");
+        }
+        if (!bArrivals.empty())
+        {
+            retryHosts.insert("B");
+        }
+        ua.Stop();
+    }
+    EXPECT_EQ(retryHosts, (std::set<std::string>{"A", "B"}));
+}
