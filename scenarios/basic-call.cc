@@ -104,7 +104,7 @@ class BasicCallScenario : public Scenario
             RegistrarConfig rc;
             rc.domain = kDomain;
             rc.password = [](std::string_view user) -> std::optional<std::string> {
-                return PasswordOf(user);
+                return SipDeployment::PasswordOf(user);
             };
             return std::make_unique<Registrar>(env, m_deploy->Server(m_topo.registrar.address, serverPort), rc);
         });
@@ -138,7 +138,7 @@ class BasicCallScenario : public Scenario
             const Ipv4Address ip = site.hostAddresses[h];
             UaConfig uc = base;
             uc.user = "ua" + std::to_string(i);
-            uc.password = *PasswordOf(uc.user);
+            uc.password = *SipDeployment::PasswordOf(uc.user);
             app->AddElement({0, 0, 0},
                             [this, uc, ip, i](const ElementEnvironment& env, uint16_t port) {
                                 return std::make_unique<UserAgent>(
@@ -291,15 +291,6 @@ class BasicCallScenario : public Scenario
         TransportKind k = TransportKind::kUdp;
         ParseTransportName(name, k);
         return k;
-    }
-
-    static std::optional<std::string> PasswordOf(std::string_view user)
-    {
-        if (user.substr(0, 2) != "ua")
-        {
-            return std::nullopt;
-        }
-        return "pw-" + std::string(user);
     }
 
     void Record(const char* kind, uint32_t ua, std::vector<EventTable::Field> fields)

@@ -8,6 +8,7 @@
 namespace sipbed
 {
 
+ScenarioInfo AvalancheRestartScenarioInfo(); // scenarios/avalanche-restart.cc
 ScenarioInfo BasicCallScenarioInfo();    // scenarios/basic-call.cc
 ScenarioInfo FlowRecoveryScenarioInfo();  // scenarios/flow-recovery.cc
 ScenarioInfo NatKeepaliveScenarioInfo(); // scenarios/nat-keepalive.cc
@@ -15,6 +16,7 @@ ScenarioInfo NatKeepaliveScenarioInfo(); // scenarios/nat-keepalive.cc
 void
 RegisterBuiltinScenarios(ScenarioRegistry& registry)
 {
+    registry.Add(AvalancheRestartScenarioInfo());
     registry.Add(BasicCallScenarioInfo());
     registry.Add(FlowRecoveryScenarioInfo());
     registry.Add(NatKeepaliveScenarioInfo());

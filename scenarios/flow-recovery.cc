@@ -83,13 +83,8 @@ class FlowRecoveryScenario : public Scenario
         StreamAllocator& streams = context.GetStreams();
         streams.Assign("links", [&](int64_t s) { return FaultHelper::AssignStreams(m_topo.allNodes, s); });
         EventTable& events = context.GetEvents();
-        events.DeclareColumn("ua", EventTable::ColumnType::INTEGER);
-        events.DeclareColumn("flow", EventTable::ColumnType::INTEGER);
+        SipDeployment::DeclareBackoffColumns(events);
         events.DeclareColumn("detail", EventTable::ColumnType::TEXT);
-        events.DeclareColumn("consecutive_failures", EventTable::ColumnType::INTEGER);
-        events.DeclareColumn("base_time_s", EventTable::ColumnType::REAL);
-        events.DeclareColumn("wait_time_s", EventTable::ColumnType::REAL);
-        events.DeclareColumn("delay_s", EventTable::ColumnType::REAL);
         m_plan = std::make_unique<FailurePlan>(events);
         streams.Assign("failures", [&](int64_t s) { return m_plan->AssignStreams(s); });
 
@@ -108,9 +103,7 @@ class FlowRecoveryScenario : public Scenario
                 RegistrarConfig rc;
                 rc.domain = kDomain;
                 rc.profile = m_profile;
-                rc.password = [](std::string_view user) -> std::optional<std::string> {
-                    return "pw-" + std::string(user);
-                };
+                rc.password = &SipDeployment::PasswordOf;
                 return std::make_unique<Registrar>(env, m_deploy->Server(m_topo.registrar.address, port), rc);
             });
         // Edge proxies, one per flow.
@@ -155,12 +148,7 @@ class FlowRecoveryScenario : public Scenario
             const Site& site = m_topo.sites[i / perNat];
             const uint32_t h = i % perNat;
             m_listeners.push_back(std::make_unique<UaEvents>(*this, i));
-            UaConfig uc = base;
-            uc.user = "ua" + std::to_string(i);
-            uc.password = "pw-" + uc.user;
-            char uuid[64];
-            std::snprintf(uuid, sizeof(uuid), "urn:uuid:00000000-0000-0000-0000-%012x", i);
-            uc.instanceId = uuid;
+            const UaConfig uc = SipDeployment::UserConfig(base, i);
             const Ipv4Address ip = site.hostAddresses[h];
             Ptr<SipNodeApplication> app = m_deploy->InstallApp(site.hosts.Get(h), "ua-" + std::to_string(i));
             app->AddElement({0, 0, 0},
@@ -341,14 +329,7 @@ class FlowRecoveryScenario : public Scenario
         void OnBackoff(uint32_t flow, const BackoffDecision& d) override
         {
             ++m_s.m_backoffs;
-            m_s.m_context->GetEvents().Record("ua-" + std::to_string(m_ua),
-                                              "backoff",
-                                              {{"ua", int64_t(m_ua)},
-                                               {"flow", int64_t(flow)},
-                                               {"consecutive_failures", int64_t(d.consecutiveFailures)},
-                                               {"base_time_s", d.baseTimeS},
-                                               {"wait_time_s", d.waitTimeS},
-                                               {"delay_s", d.delayS}});
+            SipDeployment::RecordBackoff(m_s.m_context->GetEvents(), m_ua, flow, d);
         }
 
 

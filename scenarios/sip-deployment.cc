@@ -3,6 +3,8 @@
 #include "scenarios/scenario-errors.h"
 
 #include "models/security/sec-flows-tls.h"
+
+#include <cstdio>
 #include "models/security/tls-stream-filter.h"
 
 namespace sipbed
@@ -84,6 +86,60 @@ SipDeployment::ServerPorts() const
     return Ns3TransportIo::Ports{5060,
                                  uint16_t(m_kind == TransportKind::kTcp ? 5060 : 0),
                                  uint16_t(m_kind == TransportKind::kTls ? 5061 : 0)};
+}
+
+UaConfig
+SipDeployment::UserConfig(const UaConfig& base, uint32_t ua)
+{
+    UaConfig uc = base;
+    uc.user = "ua" + std::to_string(ua);
+    uc.password = *PasswordOf(uc.user);
+    char uuid[64];
+    std::snprintf(uuid, sizeof(uuid), "urn:uuid:00000000-0000-0000-0000-%012x", ua);
+    uc.instanceId = uuid; // OB-UA-8: a fixed URN per device
+    return uc;
+}
+
+std::optional<std::string>
+SipDeployment::PasswordOf(std::string_view user)
+{
+    if (user.substr(0, 2) != "ua")
+    {
+        return std::nullopt;
+    }
+    return "pw-" + std::string(user);
+}
+
+void
+SipDeployment::DeclareBackoffColumns(EventTable& events)
+{
+    for (const char* c : {"ua", "flow", "consecutive_failures"})
+    {
+        if (!events.HasColumn(c))
+        {
+            events.DeclareColumn(c, EventTable::ColumnType::INTEGER);
+        }
+    }
+    for (const char* c : {"base_time_s", "wait_time_s", "delay_s"})
+    {
+        if (!events.HasColumn(c))
+        {
+            events.DeclareColumn(c, EventTable::ColumnType::REAL);
+        }
+    }
+}
+
+void
+SipDeployment::RecordBackoff(EventTable& events, uint32_t ua, uint32_t flow, const BackoffDecision& d)
+{
+    events.Record("ua-" + std::to_string(ua),
+                  "backoff",
+                  {{"ua", int64_t(ua)},
+                   {"flow", int64_t(flow)},
+                   {"consecutive_failures", int64_t(d.consecutiveFailures)},
+                   {"base_time_s", d.baseTimeS},
+                   {"wait_time_s", d.waitTimeS},
+                   {"delay_s", d.delayS}});
 }
 
 } // namespace sipbed

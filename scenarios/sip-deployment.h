@@ -9,6 +9,8 @@
 #include "scenarios/run-context.h"
 #include "sim/sip-node-application.h"
 
+#include "models/roles/outbound-backoff.h"
+#include "models/roles/user-agent.h"
 #include "models/security/tls-context.h"
 
 #include <memory>
@@ -54,6 +56,17 @@ class SipDeployment
     {
         return m_apps;
     }
+
+    /// The simulated users: "uaN" with password "pw-uaN" in "example.com",
+    /// and, for outbound, a UUID URN that is the same across reboots.
+    static UaConfig UserConfig(const UaConfig& base, uint32_t ua);
+    /// The registrar's password lookup for those users.
+    static std::optional<std::string> PasswordOf(std::string_view user);
+
+    /// Declares the columns of backoff rows (once) and writes one: the
+    /// decision and its inputs (outbound 4.3).
+    static void DeclareBackoffColumns(EventTable& events);
+    static void RecordBackoff(EventTable& events, uint32_t ua, uint32_t flow, const BackoffDecision& d);
 
   private:
     RunContext& m_context;

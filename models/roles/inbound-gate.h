@@ -55,10 +55,8 @@ class InboundGate
     /// it). Messages from it still held stay valid: processed later, their
     /// answers fail as on any closed connection (RFC 3261 17.2.4). Default:
     /// nothing.
-    virtual void ConnectionClosed(SipElement& element, const TransportAddress& peer)
+    virtual void ConnectionClosed(SipElement& /* element */, const TransportAddress& /* peer */)
     {
-        (void)element;
-        (void)peer;
     }
 };
 

@@ -408,6 +408,7 @@ UserAgent::OnRegisterResponse(Flow& f, const SipMessage& response)
         }
     }
     const bool recovered = f.failed;
+    const bool newlyUp = !f.registered;
     f.registered = true;
     f.failed = false;
     // Draft: a 2xx resets the count (OB-UA-20). RFC 5626 4.5: only once a
@@ -436,8 +437,9 @@ UserAgent::OnRegisterResponse(Flow& f, const SipMessage& response)
     if (m_listener)
     {
         m_listener->OnRegistered(Timers().Now() - f.startedAt, f.refresh);
-        if (m_config.outbound)
+        if (m_config.outbound && newlyUp)
         {
+            // Only when the flow comes up, not on its refreshes.
             m_listener->OnFlowEvent(f.id, "flow_registered", recovered ? "recovered" : "");
         }
     }
