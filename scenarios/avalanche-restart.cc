@@ -90,33 +90,17 @@ class AvalancheRestartScenario : public Scenario
         streams.Assign("failures", [&](int64_t s) { return m_plan->AssignStreams(s); });
 
         m_deploy = std::make_unique<SipDeployment>(context, kind);
-        const uint16_t port = m_deploy->ServerPort();
-        const TransportAddress registrar{kind, m_topo.registrar.address.Get(), port, 0};
+        const TransportAddress registrar = m_deploy->AddressOf(m_topo.registrar);
 
         // Servers, each behind its own capacity model.
-        m_registrarApp = m_deploy->InstallApp(m_topo.registrar.node, "registrar");
-        m_registrarApp->AddElement(m_deploy->ServerPorts(), [this, port, profile](const ElementEnvironment& env, uint16_t) {
-            RegistrarConfig rc;
-            rc.domain = kDomain;
-            rc.profile = profile;
-            rc.password = &SipDeployment::PasswordOf;
-            auto r = std::make_unique<Registrar>(env, m_deploy->Server(m_topo.registrar.address, port), rc);
-            m_registrar = r.get();
-            return r;
-        });
+        m_registrarApp = m_deploy->AddRegistrar(m_topo.registrar, profile, &m_registrar);
         m_registrarCpu = MakeCapacity(p);
         m_registrarApp->EnableServerCapacity(0, m_registrarCpu);
-        std::vector<TransportAddress> edges;
-        for (uint32_t e = 0; e < m_flows; ++e)
+        std::vector<Ptr<SipNodeApplication>> edgeApps;
+        const std::vector<TransportAddress> edges =
+            m_deploy->AddEdgeProxies(m_topo.edgeProxies, registrar, profile, &edgeApps);
+        for (const Ptr<SipNodeApplication>& app : edgeApps)
         {
-            edges.push_back(TransportAddress{kind, m_topo.edgeProxies[e].address.Get(), port, 0});
-            Ptr<SipNodeApplication> app = m_deploy->InstallApp(m_topo.edgeProxies[e].node, "edge-" + std::to_string(e));
-            app->AddElement(m_deploy->ServerPorts(), [this, registrar, port, profile, e](const ElementEnvironment& env, uint16_t) {
-                EdgeProxyConfig ec;
-                ec.registrar = registrar;
-                ec.profile = profile;
-                return std::make_unique<EdgeProxy>(env, m_deploy->Server(m_topo.edgeProxies[e].address, port), ec);
-            });
             Ptr<ServerCapacity> cpu = MakeCapacity(p);
             app->EnableServerCapacity(0, cpu);
             m_edgeCpus.push_back(cpu);

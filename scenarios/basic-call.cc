@@ -93,28 +93,10 @@ class BasicCallScenario : public Scenario
         {
             m_deploy->LoadTls(p.GetString("cert_dir"));
         }
-        const uint16_t serverPort = m_deploy->ServerPort();
-        const TransportAddress registrarAddress{m_kind, m_topo.registrar.address.Get(), serverPort, 0};
-        const TransportAddress edgeAddress{m_kind, m_topo.edgeProxies[0].address.Get(), serverPort, 0};
-        const Ns3TransportIo::Ports serverPorts = m_deploy->ServerPorts();
-
-        // Registrar and home proxy.
-        m_registrarApp = m_deploy->InstallApp(m_topo.registrar.node, "registrar");
-        m_registrarApp->AddElement(serverPorts, [this, serverPort](const ElementEnvironment& env, uint16_t) {
-            RegistrarConfig rc;
-            rc.domain = kDomain;
-            rc.password = [](std::string_view user) -> std::optional<std::string> {
-                return SipDeployment::PasswordOf(user);
-            };
-            return std::make_unique<Registrar>(env, m_deploy->Server(m_topo.registrar.address, serverPort), rc);
-        });
-        // Edge proxy.
-        m_edgeApp = m_deploy->InstallApp(m_topo.edgeProxies[0].node, "edge-0");
-        m_edgeApp->AddElement(serverPorts, [this, registrarAddress, serverPort](const ElementEnvironment& env, uint16_t) {
-            EdgeProxyConfig ec;
-            ec.registrar = registrarAddress;
-            return std::make_unique<EdgeProxy>(env, m_deploy->Server(m_topo.edgeProxies[0].address, serverPort), ec);
-        });
+        // Registrar and home proxy; one edge proxy.
+        m_registrarApp = m_deploy->AddRegistrar(m_topo.registrar, OutboundProfile::kDraft);
+        const TransportAddress edgeAddress = m_deploy->AddEdgeProxies(
+            {m_topo.edgeProxies[0]}, m_deploy->AddressOf(m_topo.registrar), OutboundProfile::kDraft)[0];
 
         // UAs, one per host node, registering at a random time in [0, spread).
         Ptr<UniformRandomVariable> start = CreateObject<UniformRandomVariable>();
@@ -365,7 +347,6 @@ class BasicCallScenario : public Scenario
     Time m_callsStart;
     Time m_callsEnd;
     Ptr<SipNodeApplication> m_registrarApp;
-    Ptr<SipNodeApplication> m_edgeApp;
     std::vector<Ptr<SipNodeApplication>> m_uaApps;
     std::vector<std::unique_ptr<UaEvents>> m_listeners;
     Ptr<ExponentialRandomVariable> m_interArrival;

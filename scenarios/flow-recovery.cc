@@ -93,35 +93,12 @@ class FlowRecoveryScenario : public Scenario
         {
             m_deploy->LoadTls(p.GetString("cert_dir"));
         }
-        const uint16_t port = m_deploy->ServerPort();
-        const Ns3TransportIo::Ports serverPorts = m_deploy->ServerPorts();
-        const TransportAddress registrar{m_kind, m_topo.registrar.address.Get(), port, 0};
+        const TransportAddress registrar = m_deploy->AddressOf(m_topo.registrar);
 
-        // Registrar and home proxy.
-        m_deploy->InstallApp(m_topo.registrar.node, "registrar")
-            ->AddElement(serverPorts, [this, port](const ElementEnvironment& env, uint16_t) {
-                RegistrarConfig rc;
-                rc.domain = kDomain;
-                rc.profile = m_profile;
-                rc.password = &SipDeployment::PasswordOf;
-                return std::make_unique<Registrar>(env, m_deploy->Server(m_topo.registrar.address, port), rc);
-            });
-        // Edge proxies, one per flow.
-        std::vector<TransportAddress> edges;
-        for (uint32_t e = 0; e < m_flows; ++e)
-        {
-            const Server& edge = m_topo.edgeProxies[e];
-            edges.push_back(TransportAddress{m_kind, edge.address.Get(), port, 0});
-            m_edgeApps.push_back(m_deploy->InstallApp(edge.node, "edge-" + std::to_string(e)));
-            m_edgeApps.back()->AddElement(serverPorts,
-                                          [this, registrar, port, e](const ElementEnvironment& env, uint16_t) {
-                                              EdgeProxyConfig ec;
-                                              ec.registrar = registrar;
-                                              ec.profile = m_profile;
-                                              return std::make_unique<EdgeProxy>(
-                                                  env, m_deploy->Server(m_topo.edgeProxies[e].address, port), ec);
-                                          });
-        }
+        // Registrar and home proxy; edge proxies, one per flow.
+        m_deploy->AddRegistrar(m_topo.registrar, m_profile);
+        const std::vector<TransportAddress> edges = m_deploy->AddEdgeProxies(
+            std::vector<Server>(m_topo.edgeProxies.begin(), m_topo.edgeProxies.begin() + m_flows), registrar, m_profile);
         ScheduleFailure(p, target);
 
         // UAs: outbound, one flow per edge proxy, registering at a random
@@ -480,7 +457,6 @@ class FlowRecoveryScenario : public Scenario
     Time m_serviceBack;
     Time m_windowEnd;
     Time m_probesStart;
-    std::vector<Ptr<SipNodeApplication>> m_edgeApps;
     std::vector<Ptr<SipNodeApplication>> m_uaApps;
     Ptr<SipNodeApplication> m_prober;
     std::vector<std::unique_ptr<UaEvents>> m_listeners;

@@ -2,6 +2,7 @@
 
 #include "scenarios/scenario-errors.h"
 
+#include "models/roles/edge-proxy.h"
 #include "models/security/sec-flows-tls.h"
 
 #include <cstdio>
@@ -86,6 +87,58 @@ SipDeployment::ServerPorts() const
     return Ns3TransportIo::Ports{5060,
                                  uint16_t(m_kind == TransportKind::kTcp ? 5060 : 0),
                                  uint16_t(m_kind == TransportKind::kTls ? 5061 : 0)};
+}
+
+TransportAddress
+SipDeployment::AddressOf(const sipbed::Server& server) const
+{
+    return TransportAddress{m_kind, server.address.Get(), ServerPort(), 0};
+}
+
+ns3::Ptr<SipNodeApplication>
+SipDeployment::AddRegistrar(const sipbed::Server& server, OutboundProfile profile, Registrar** live)
+{
+    ns3::Ptr<SipNodeApplication> app = InstallApp(server.node, "registrar");
+    const ns3::Ipv4Address ip = server.address;
+    app->AddElement(ServerPorts(), [this, ip, profile, live](const ElementEnvironment& env, uint16_t) {
+        RegistrarConfig rc;
+        rc.domain = "example.com";
+        rc.profile = profile;
+        rc.password = &SipDeployment::PasswordOf;
+        auto r = std::make_unique<Registrar>(env, Server(ip, ServerPort()), rc);
+        if (live)
+        {
+            *live = r.get();
+        }
+        return r;
+    });
+    return app;
+}
+
+std::vector<TransportAddress>
+SipDeployment::AddEdgeProxies(const std::vector<sipbed::Server>& servers,
+                              const TransportAddress& registrar,
+                              OutboundProfile profile,
+                              std::vector<ns3::Ptr<SipNodeApplication>>* apps)
+{
+    std::vector<TransportAddress> edges;
+    for (size_t e = 0; e < servers.size(); ++e)
+    {
+        const ns3::Ipv4Address ip = servers[e].address;
+        edges.push_back(AddressOf(servers[e]));
+        ns3::Ptr<SipNodeApplication> app = InstallApp(servers[e].node, "edge-" + std::to_string(e));
+        if (apps)
+        {
+            apps->push_back(app);
+        }
+        app->AddElement(ServerPorts(), [this, ip, registrar, profile](const ElementEnvironment& env, uint16_t) {
+                EdgeProxyConfig ec;
+                ec.registrar = registrar;
+                ec.profile = profile;
+                return std::make_unique<EdgeProxy>(env, Server(ip, ServerPort()), ec);
+            });
+    }
+    return edges;
 }
 
 UaConfig

@@ -8,8 +8,11 @@
 
 #include "scenarios/run-context.h"
 #include "sim/sip-node-application.h"
+#include "sim/topology-builder.h"
 
 #include "models/roles/outbound-backoff.h"
+#include "models/roles/outbound-profile.h"
+#include "models/roles/registrar.h"
 #include "models/roles/user-agent.h"
 #include "models/security/tls-context.h"
 
@@ -56,6 +59,24 @@ class SipDeployment
     {
         return m_apps;
     }
+
+    /// The registrar, also the home proxy of "example.com", on `server`.
+    /// `live`, when given, always points at the running Registrar element
+    /// (it is rebuilt at every restart of the node).
+    ns3::Ptr<SipNodeApplication> AddRegistrar(const sipbed::Server& server,
+                                              OutboundProfile profile,
+                                              Registrar** live = nullptr);
+
+    /// Edge proxies on `servers`, forwarding to `registrar`; returns where
+    /// UAs reach them (the outbound proxy set, in order). Their applications
+    /// are appended to `apps` when given.
+    std::vector<TransportAddress> AddEdgeProxies(const std::vector<sipbed::Server>& servers,
+                                                 const TransportAddress& registrar,
+                                                 OutboundProfile profile,
+                                                 std::vector<ns3::Ptr<SipNodeApplication>>* apps = nullptr);
+
+    /// Where a server on `server` is reached on this deployment's transport.
+    TransportAddress AddressOf(const sipbed::Server& server) const;
 
     /// The simulated users: "uaN" with password "pw-uaN" in "example.com",
     /// and, for outbound, a UUID URN that is the same across reboots.
