@@ -481,6 +481,7 @@ UserAgent::StartKeepalive(Flow& f)
                     : CrlfKeepaliveRange(m_config.profile);
     }
     const uint32_t id = f.id;
+    f.trafficMark = GetTransport().GetConnectionTraffic(f.connection);
     const TimeNs delay = static_cast<TimeNs>(Random().Uniform(double(range.min), double(range.max)));
     Timers().CancelTimer(f.keepaliveTimer);
     f.keepaliveTimer = Timers().StartTimer(delay, [this, id]() {
@@ -515,9 +516,16 @@ UserAgent::SendFlowKeepalive(Flow& f)
         f.responseTimer = Timers().StartTimer(schedule[1], [this, id]() { OnStunTimer(m_flows[id - 1]); });
         return;
     }
-    // Draft OB-UA-9: a single CRLF; a transport error is the only failure
-    // signal. RFC 5626 4.4.1: a CRLFCRLF ping, failed without a pong in 10 s.
+    // Draft OB-UA-9: a single CRLF once the flow has been idle for the
+    // interval (a new interval is drawn after any traffic); a transport error
+    // is the only failure signal. RFC 5626 4.4.1: a CRLFCRLF ping every
+    // interval, failed without a pong in 10 s.
     const bool pong = HasCrlfPong(m_config.profile);
+    if (!pong && GetTransport().GetConnectionTraffic(f.connection) != f.trafficMark)
+    {
+        StartKeepalive(f); // not idle: wait a new interval
+        return;
+    }
     const SipTransport::SendResult r = GetTransport().SendBytes(pong ? "\r\n\r\n" : "\r\n", to);
     if (!r.ok)
     {

@@ -248,6 +248,7 @@ class UserAgent : public SipElement
         bool stun = false;         ///< STUN keepalives on this flow
         std::unique_ptr<StunClient> stunClient;
         size_t stunAttempt = 0;
+        uint64_t trafficMark = 0; ///< connection traffic when the CRLF timer started
     };
 
     // Registration (user-agent-registration.cc)

@@ -142,6 +142,13 @@ SipTransport::FindConnection(const TransportAddress& to) const
     return 0;
 }
 
+uint64_t
+SipTransport::GetConnectionTraffic(ConnectionId id) const
+{
+    auto it = m_connections.find(id);
+    return it == m_connections.end() ? 0 : it->second.traffic;
+}
+
 bool
 SipTransport::HasConnection(ConnectionId id) const
 {
@@ -206,6 +213,7 @@ SipTransport::SendBytes(std::string_view bytes, const TransportAddress& to)
     }
     Connection& c = m_connections.at(id);
     m_counters.bytesOut += bytes.size();
+    c.traffic += bytes.size();
     WriteOn(id, c, bytes);
     r.ok = true;
     r.connection = id;
@@ -340,6 +348,7 @@ SipTransport::Drain(ConnectionId id, std::string_view sipBytes)
         return;
     }
     m_counters.bytesIn += sipBytes.size();
+    it->second.traffic += sipBytes.size();
     it->second.framer.Feed(sipBytes);
     while (true)
     {

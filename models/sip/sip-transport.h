@@ -120,6 +120,10 @@ class SipTransport
         return m_connections.size();
     }
 
+    /// SIP bytes sent and received on a connection so far (0 if unknown):
+    /// lets a keepalive tell whether the flow was idle (outbound 4.2).
+    uint64_t GetConnectionTraffic(ConnectionId id) const;
+
     const Counters& GetCounters() const
     {
         return m_counters;
@@ -139,6 +143,7 @@ class SipTransport
         std::string pending;     ///< SIP bytes waiting for the connection
         std::unique_ptr<StreamFilter> filter; ///< TLS
         StreamFramer framer;
+        uint64_t traffic = 0; ///< SIP bytes sent and received (keepalives included)
     };
 
     void Deliver(SipMessage&& message, const TransportAddress& from, size_t bytes);

@@ -482,3 +482,25 @@ TEST(OutboundUa, ARetryResolvesTheProxyAgainSoAnotherHostCanBePicked)
     }
     EXPECT_EQ(retryHosts, (std::set<std::string>{"A", "B"}));
 }
+
+TEST(OutboundUa, DraftStreamFlowCarryingAMessageEvery400SecondsNeverSendsACrlf)
+{
+    // OB-UA-9: the CRLF goes only after [500, 600] s with no data.
+    OutboundDomain d(TransportKind::kTcp, OutboundProfile::kDraft);
+    UserAgent& alice = d.AddUa("alice", "10.0.0.2", kAliceInstance, "pw-alice", nullptr);
+    alice.Register();
+    for (int i = 0; i < 6; ++i)
+    {
+        d.net.Clock().Advance(SecondsToNs(400));
+        alice.SendRequest("OPTIONS", "sip:nobody@example.com"); // traffic on the primary flow
+    }
+    int crlfs = 0;
+    for (const std::string& bytes : d.wire)
+    {
+        crlfs += bytes == "\r\n";
+    }
+    // the second (idle) flow sends its CRLFs; the busy one none: at most
+    // ceil(2400 / 500) = 5 CRLFs in all, all from the idle flow
+    EXPECT_LE(crlfs, 5);
+    EXPECT_GE(crlfs, 3);
+}
