@@ -128,6 +128,11 @@ class AvalancheRestartScenario : public Scenario
             return int64_t(1);
         });
         m_flowsUp.assign(m_uas, 0);
+        m_aors.clear();
+        for (uint32_t i = 0; i < m_uas; ++i)
+        {
+            m_aors.push_back("sip:ua" + std::to_string(i) + "@" + kDomain);
+        }
         m_siteFirstUa.clear();
         uint32_t ua = 0;
         for (uint32_t s = 0; s < m_topo.sites.size() && ua < m_uas; ++s)
@@ -192,7 +197,10 @@ class AvalancheRestartScenario : public Scenario
         ts.AddProbe("queue_length", [this]() { return double(m_watched->GetQueueLength()); });
         ts.AddRateProbe("rejected_503_per_s", [this]() { return double(m_watched->GetCounters().rejected503); });
         ts.AddRateProbe("dropped_per_s", [this]() { return double(m_watched->GetCounters().dropped); });
-        ts.AddProbe("registered_fraction", [this]() { return RegisteredFraction(); });
+        // The fraction of the latest per-second sample (computing it is a
+        // pass over every UA: once a second is enough).
+        ts.AddProbe("registered_fraction",
+                    [this]() { return m_samples.empty() ? 0.0 : m_samples.back().registered; });
     }
 
     void Finish(RunContext& context) override
@@ -253,6 +261,13 @@ class AvalancheRestartScenario : public Scenario
         sum.Set("registrations_after_failure_count", static_cast<int64_t>(good));
         sum.Set("messages_per_registration", good == 0 ? CellValue() : CellValue(double(messages) / good));
         sum.Set("registered_at_end_fraction", RegisteredFraction());
+        uint64_t sent = 0;
+        for (const Ptr<SipNodeApplication>& app : m_deploy->GetApps())
+        {
+            const MessageCounters::Counts t = app->GetCounters().Total();
+            sent += t.sent + t.retransmitted;
+        }
+        sum.Set("sip_messages_sent_count", static_cast<int64_t>(sent)); // all nodes, the whole run
     }
 
   private:
@@ -306,31 +321,32 @@ class AvalancheRestartScenario : public Scenario
         return cpu;
     }
 
-    /// A UA counts as registered when all its flows are up and the
-    /// registrar has its binding (a restarted registrar has none).
-    double RegisteredFraction() const
-    {
-        return Fraction(m_flows);
-    }
-
-    /// UAs with at least `flows` flows up whose AOR the registrar has.
-    double Fraction(uint32_t flows) const
+    /// Shares of UAs whose AOR the registrar has and with every flow up
+    /// (registered) or some flow up (reachable); one pass, once a second.
+    std::pair<double, double> Fractions() const
     {
         if (!m_registrar || m_registrarApp->GetElement(0) == nullptr)
         {
-            return 0.0;
+            return {0.0, 0.0};
         }
         const TimeNs now = Simulator::Now().GetNanoSeconds();
-        uint32_t n = 0;
+        const LocationService& locations = m_registrar->GetLocations();
+        uint32_t all = 0;
+        uint32_t some = 0;
         for (uint32_t i = 0; i < m_uas; ++i)
         {
-            if (m_flowsUp[i] >= flows &&
-                !m_registrar->GetLocations().Lookup("sip:ua" + std::to_string(i) + "@" + kDomain, now).empty())
+            if (m_flowsUp[i] > 0 && locations.HasBinding(m_aors[i], now))
             {
-                ++n;
+                ++some;
+                all += m_flowsUp[i] >= m_flows;
             }
         }
-        return double(n) / m_uas;
+        return {double(all) / m_uas, double(some) / m_uas};
+    }
+
+    double RegisteredFraction() const
+    {
+        return Fractions().first;
     }
 
     /// REGISTERs answered 200 by the registrar since the start, across its
@@ -371,8 +387,8 @@ class AvalancheRestartScenario : public Scenario
             m_lastRegistrarCount = count;
         }
         const uint64_t arrivals = m_watched->GetCounters().arrivals;
-        m_samples.push_back(
-            Sample1s{Simulator::Now(), double(arrivals - m_lastArrivals), RegisteredFraction(), Fraction(1)});
+        const auto [registered, reachable] = Fractions();
+        m_samples.push_back(Sample1s{Simulator::Now(), double(arrivals - m_lastArrivals), registered, reachable});
         m_lastArrivals = arrivals;
         if (Simulator::Now() < m_failureTime)
         {
@@ -399,6 +415,7 @@ class AvalancheRestartScenario : public Scenario
     Ptr<ServerCapacity> m_watched;
     std::vector<std::unique_ptr<UaEvents>> m_listeners;
     std::vector<uint32_t> m_flowsUp;
+    std::vector<std::string> m_aors; ///< AOR of each UA
     std::vector<uint32_t> m_siteFirstUa; ///< first UA of each site, then the UA count
     std::vector<Sample1s> m_samples;
     uint64_t m_lastArrivals = 0;

@@ -221,6 +221,24 @@ LocationService::RemoveFlow(const TransportAddress& flow)
     });
 }
 
+bool
+LocationService::HasBinding(const std::string& aor, TimeNs now) const
+{
+    auto it = m_aors.find(aor);
+    if (it == m_aors.end())
+    {
+        return false;
+    }
+    for (const Binding& b : it->second)
+    {
+        if (b.expiresAt > now)
+        {
+            return true;
+        }
+    }
+    return false;
+}
+
 size_t
 LocationService::Purge(TimeNs now)
 {

@@ -100,6 +100,10 @@ class LocationService
     /// Returns how many went.
     size_t RemoveFlow(const TransportAddress& flow);
 
+    /// Whether the AOR has an unexpired binding (no copies: for metrics
+    /// sampled over many AORs).
+    bool HasBinding(const std::string& aor, TimeNs now) const;
+
     /// Drops expired bindings; returns how many.
     size_t Purge(TimeNs now);
 
