@@ -123,13 +123,16 @@ main(int argc, char** argv)
     const RunResult r = ScenarioRunner::Run("avalanche-restart", options);
     const double rssAfter = PeakRssMb();
     const double messages = r.summary["sip_messages_sent_count"].get<double>();
+    const double packets = r.summary["packets_sent_count"].get<double>();
     std::printf("SIP run: %.1f s wall, %llu ns-3 events (%.0f events/s), %.0f SIP messages sent "
-                "(%.0f per wall second)\n",
+                "(%.0f per wall second), %.0f packets with STUN and keepalives (%.0f per wall second)\n",
                 r.wallSeconds,
                 static_cast<unsigned long long>(r.eventCount),
                 r.eventCount / r.wallSeconds,
                 messages,
-                messages / r.wallSeconds);
+                messages / r.wallSeconds,
+                packets,
+                packets / r.wallSeconds);
     std::printf("peak memory: %.0f MB (%.0f MB before the run): %.1f kB per UA, nodes and links included\n",
                 rssAfter,
                 rssBefore,
@@ -143,7 +146,7 @@ main(int argc, char** argv)
     // `gap` so that the offered packet rate matches the SIP run's.
     const double hosts = double((uas + kUasPerNat - 1) / kUasPerNat) * (kUasPerNat / kUasPerHost);
     const double rawSeconds = std::min(seconds, 300.0);
-    const double sipRate = std::max(1.0, messages / seconds); // SIP messages per simulated second
+    const double sipRate = std::max(1.0, packets / seconds); // packets per simulated second
     const double gap = std::max(0.001, hosts / sipRate);
     uint64_t delivered = 0;
     const double raw = RawUdpPacketsPerWallSecond(uas, rawSeconds, gap, delivered);
@@ -153,5 +156,7 @@ main(int argc, char** argv)
                 raw);
     std::printf("SIP messages per wall second / raw datagrams per wall second: %.2f (target >= 0.5)\n",
                 (messages / r.wallSeconds) / raw);
+    std::printf("SIP-node packets per wall second / raw datagrams per wall second: %.2f\n",
+                (packets / r.wallSeconds) / raw);
     return 0;
 }

@@ -262,12 +262,17 @@ class AvalancheRestartScenario : public Scenario
         sum.Set("messages_per_registration", good == 0 ? CellValue() : CellValue(double(messages) / good));
         sum.Set("registered_at_end_fraction", RegisteredFraction());
         uint64_t sent = 0;
+        uint64_t sends = 0;
         for (const Ptr<SipNodeApplication>& app : m_deploy->GetApps())
         {
             const MessageCounters::Counts t = app->GetCounters().Total();
             sent += t.sent + t.retransmitted;
+            sends += app->GetCounters().transportSends;
         }
-        sum.Set("sip_messages_sent_count", static_cast<int64_t>(sent)); // all nodes, the whole run
+        // All nodes, the whole run: SIP messages, and every packet the SIP
+        // nodes sent (SIP, STUN, keepalives).
+        sum.Set("sip_messages_sent_count", static_cast<int64_t>(sent));
+        sum.Set("packets_sent_count", static_cast<int64_t>(sends));
     }
 
   private:

@@ -28,6 +28,10 @@ struct MessageCounters
     /// method of a response ("200 INVITE", "401 REGISTER").
     std::map<std::string, Counts, std::less<>> byKey;
 
+    /// Every datagram or stream write handed to the network: SIP messages,
+    /// STUN and keepalives alike (SipTransport::Config::sendCounter).
+    uint64_t transportSends = 0;
+
     /// The key of a serialized message, from its start line and CSeq;
     /// "?" when the start line is neither a request's nor a response's.
     static std::string KeyOf(std::string_view bytes);

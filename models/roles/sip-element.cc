@@ -43,6 +43,7 @@ SipElement::SipElement(const ElementEnvironment& env, const ElementConfig& confi
     SipTransport::Config tc;
     tc.localIp = config.ip;
     tc.tls = config.tls;
+    tc.sendCounter = env.counters ? &env.counters->transportSends : nullptr;
     m_transport = std::make_unique<SipTransport>(env.io, tc, std::move(h));
     m_layer = std::make_unique<TransactionLayer>(env.timers, m_outlet, *this, config.transactions);
 }

@@ -172,6 +172,10 @@ SipTransport::SendResult
 SipTransport::SendBytes(std::string_view bytes, const TransportAddress& to)
 {
     SendResult r;
+    if (m_config.sendCounter)
+    {
+        ++*m_config.sendCounter;
+    }
     if (to.kind == TransportKind::kUdp)
     {
         m_io.SendDatagram(to, bytes);

@@ -79,6 +79,10 @@ class SipTransport
         StreamFramer::Limits limits;
         /// Makes the filter of each TLS connection; without one, TLS sends fail.
         StreamFilterFactory tls;
+        /// When set, incremented for every send handed to the network (SIP
+        /// messages, STUN, keepalives): a per-node total that outlives the
+        /// element (sim/ sums it for packet rates).
+        uint64_t* sendCounter = nullptr;
     };
 
     SipTransport(TransportIo& io, Config config, Handler handler);
