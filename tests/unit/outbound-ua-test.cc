@@ -338,7 +338,11 @@ struct Backoffs : UaListener
 
 /// One outbound UA whose only proxy is the scripted one.
 std::unique_ptr<UserAgent>
-UaBehind(LoopbackNetwork& net, RandomSource& random, UaListener* listener, UaConfig::RetryPolicy policy)
+UaBehind(LoopbackNetwork& net,
+         RandomSource& random,
+         UaListener* listener,
+         UaConfig::RetryPolicy policy,
+         const std::vector<TransportAddress>& hosts = {})
 {
     LoopbackNetwork::Io& io = net.AddEndpoint(Ip("10.0.0.2"), 5060);
     UaConfig uc;
@@ -347,6 +351,11 @@ UaBehind(LoopbackNetwork& net, RandomSource& random, UaListener* listener, UaCon
     uc.outbound = true;
     uc.instanceId = kAliceInstance;
     uc.edgeProxy = TransportAddress{TransportKind::kUdp, Ip("198.18.0.2"), 5060, 0};
+    if (!hosts.empty())
+    {
+        uc.outboundProxyHosts = {hosts};
+        uc.outboundProxies = {hosts[0]};
+    }
     uc.retryPolicy = policy;
     uc.retryFixed = SecondsToNs(300);
     uc.retryJitter = SecondsToNs(10);
@@ -449,20 +458,13 @@ TEST(OutboundUa, ARetryResolvesTheProxyAgainSoAnotherHostCanBePicked)
         h.onMessage = [&](SipMessage&&, const TransportAddress&, size_t) { bArrivals.push_back(0); };
         SipTransport b(bIo, SipTransport::Config{}, h);
         bIo.transport = &b;
-        LoopbackNetwork::Io& io = net.AddEndpoint(Ip("10.0.0.2"), 5060);
-        UaConfig uc;
-        uc.user = "alice";
-        uc.domain = "example.com";
-        uc.outbound = true;
-        uc.instanceId = kAliceInstance;
-        uc.outboundProxyHosts = {{TransportAddress{TransportKind::kUdp, Ip("198.18.0.2"), 5060, 0},
-                                  TransportAddress{TransportKind::kUdp, Ip("198.18.0.3"), 5060, 0}}};
-        uc.outboundProxies = {uc.outboundProxyHosts[0][0]};
-        ElementConfig ec;
-        ec.ip = Ip("10.0.0.2");
-        UserAgent ua(ElementEnvironment{net.Clock(), random, io, nullptr}, ec, uc, nullptr);
-        io.transport = &ua.GetTransport();
-        ua.Register();
+        auto ua = UaBehind(net,
+                           random,
+                           nullptr,
+                           UaConfig::RetryPolicy::kBackoff,
+                           {TransportAddress{TransportKind::kUdp, Ip("198.18.0.2"), 5060, 0},
+                            TransportAddress{TransportKind::kUdp, Ip("198.18.0.3"), 5060, 0}});
+        ua->Register();
         net.Clock().Advance(SecondsToNs(0.05)); // first attempt and its answer
         if (a.arrivals.empty())
         {
@@ -478,7 +480,7 @@ TEST(OutboundUa, ARetryResolvesTheProxyAgainSoAnotherHostCanBePicked)
         {
             retryHosts.insert("B");
         }
-        ua.Stop();
+        ua->Stop();
     }
     EXPECT_EQ(retryHosts, (std::set<std::string>{"A", "B"}));
 }

@@ -3,6 +3,7 @@
 // from the element it names; rows marked `parse` pass the checks.
 #include "models/sip/request-checks.h"
 #include "models/sip/sip-parser.h"
+#include "tests/unit/test-support.h"
 
 #include <gtest/gtest.h>
 
@@ -17,42 +18,16 @@ using namespace sipbed;
 namespace
 {
 
-std::string
-Slurp(const std::string& path)
-{
-    std::ifstream in(path, std::ios::binary);
-    return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-}
-
-struct Row
-{
-    std::string name;
-    std::string cls;
-    std::string expected;
-};
-
-std::vector<Row>
+/// The `semantic` rows of expected.tsv.
+std::vector<test::TortureRow>
 SemanticRows()
 {
-    std::vector<Row> rows;
-    std::istringstream in(Slurp(std::string(SIPBED_SHARED_DIR) + "/torture/expected.tsv"));
-    std::string line;
-    while (std::getline(in, line))
+    std::vector<test::TortureRow> rows;
+    for (const test::TortureRow& row : test::LoadExpectedTsv())
     {
-        if (line.empty() || line[0] == '#')
+        if (row.cls == "semantic")
         {
-            continue;
-        }
-        std::vector<std::string> f;
-        std::istringstream cells(line);
-        std::string cell;
-        while (std::getline(cells, cell, '\t'))
-        {
-            f.push_back(cell);
-        }
-        if (f.size() >= 4 && f[2] == "semantic")
-        {
-            rows.push_back({f[0], f[2], f[3]});
+            rows.push_back(row);
         }
     }
     return rows;
@@ -61,10 +36,7 @@ SemanticRows()
 SipMessage
 Load(const std::string& name)
 {
-    Result<SipMessage> r =
-        ParseDatagram(Slurp(std::string(SIPBED_SHARED_DIR) + "/torture/" + name + ".dat"));
-    EXPECT_TRUE(r) << name << ": " << (r ? "" : r.GetError().ToString());
-    return r ? r.GetValue() : SipMessage();
+    return test::MustParse(test::TortureBytes(name));
 }
 
 RequestPolicy
@@ -92,10 +64,10 @@ HeaderOf(const Rejection& r, const std::string& name)
 
 TEST(RequestChecks, EverySemanticTortureRowGetsItsExpectedCode)
 {
-    const std::vector<Row> rows = SemanticRows();
+    const std::vector<test::TortureRow> rows = SemanticRows();
     ASSERT_EQ(rows.size(), 17u);
     int checked = 0;
-    for (const Row& row : rows)
+    for (const test::TortureRow& row : rows)
     {
         const SipMessage m = Load(row.name);
         if (!m.IsRequest() || row.name == "regaut01")

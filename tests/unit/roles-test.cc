@@ -10,6 +10,7 @@
 #include "models/sip/sip-parser.h"
 #include "models/sip/stun-client.h"
 #include "tests/unit/loopback-network.h"
+#include "tests/unit/test-support.h"
 
 #include <gtest/gtest.h>
 
@@ -325,26 +326,17 @@ TEST(Roles, ServersAnswerTheSemanticTortureRowsWithTheirCodes)
     SipTransport probe(io, SipTransport::Config{}, h);
     io.transport = &probe;
 
-    std::ifstream tsv(std::string(SIPBED_SHARED_DIR) + "/torture/expected.tsv");
-    std::string line;
     int checked = 0;
-    while (std::getline(tsv, line))
+    for (const test::TortureRow& row : test::LoadExpectedTsv())
     {
-        std::vector<std::string> f;
-        std::istringstream cells(line);
-        for (std::string cell; std::getline(cells, cell, '\t');)
-        {
-            f.push_back(cell);
-        }
-        if (f.size() < 4 || f[2] != "semantic" || !(std::isdigit(f[3][0]) || f[0] == "novelsc"))
+        if (row.cls != "semantic" || !(std::isdigit(row.expected[0]) || row.name == "novelsc"))
         {
             continue;
         }
-        const std::string expected = f[0] == "novelsc" ? "416" : f[3];
-        std::ifstream in(std::string(SIPBED_SHARED_DIR) + "/torture/" + f[0] + ".dat", std::ios::binary);
-        const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        const std::string expected = row.name == "novelsc" ? "416" : row.expected;
+        const std::string bytes = test::TortureBytes(row.name);
         const char* to = bytes.rfind("REGISTER", 0) == 0 ? "198.18.0.2"
-                         : f[0] == "zeromf"                ? "198.18.0.6"
+                         : row.name == "zeromf"            ? "198.18.0.6"
                                                            : "10.0.1.2";
         answers.clear();
         probe.SendBytes(bytes, TransportAddress{TransportKind::kUdp, Ip(to), 5060, 0});
@@ -355,7 +347,7 @@ TEST(Roles, ServersAnswerTheSemanticTortureRowsWithTheirCodes)
         // The final answer to this request (earlier INVITEs' error responses
         // are retransmitted until an ACK that never comes: skip them).
         Result<SipMessage> sent = ParseDatagram(std::string_view(bytes));
-        ASSERT_TRUE(sent) << f[0];
+        ASSERT_TRUE(sent) << row.name;
         const SipMessage* answer = nullptr;
         for (const SipMessage& a : answers)
         {
@@ -364,24 +356,24 @@ TEST(Roles, ServersAnswerTheSemanticTortureRowsWithTheirCodes)
                 answer = &a;
             }
         }
-        ASSERT_NE(answer, nullptr) << f[0];
+        ASSERT_NE(answer, nullptr) << row.name;
         const std::string code = std::to_string(answer->GetStatusCode());
         EXPECT_NE(expected.find(code), std::string::npos)
-            << f[0] << ": got " << code << " " << answer->GetReasonPhrase() << ", expected " << expected;
+            << row.name << ": got " << code << " " << answer->GetReasonPhrase() << ", expected " << expected;
         if (code == "420")
         {
-            EXPECT_NE(answer->FindHeader(HeaderId::kUnsupported), nullptr) << f[0];
+            EXPECT_NE(answer->FindHeader(HeaderId::kUnsupported), nullptr) << row.name;
         }
         if (code == "415")
         {
-            EXPECT_NE(answer->FindHeader(HeaderId::kAccept), nullptr) << f[0];
+            EXPECT_NE(answer->FindHeader(HeaderId::kAccept), nullptr) << row.name;
         }
         if (code == "401")
         {
             // regaut01: an unknown scheme is answered with a Digest challenge.
             const HeaderField* challenge = answer->FindHeader(HeaderId::kWwwAuthenticate);
-            ASSERT_NE(challenge, nullptr) << f[0];
-            EXPECT_EQ(challenge->value.substr(0, 7), "Digest ") << f[0];
+            ASSERT_NE(challenge, nullptr) << row.name;
+            EXPECT_EQ(challenge->value.substr(0, 7), "Digest ") << row.name;
         }
         ++checked;
     }

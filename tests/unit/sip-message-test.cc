@@ -6,6 +6,8 @@
 #include "models/sip/sip-json.h"
 #include "models/sip/sip-parser.h"
 
+#include "tests/unit/test-support.h"
+
 #include <gtest/gtest.h>
 
 #include <optional>
@@ -20,18 +22,7 @@ namespace
 {
 
 using OptSv = std::optional<std::string_view>;
-
-SipMessage
-MustParse(const std::string& bytes)
-{
-    auto r = ParseDatagram(bytes);
-    if (!r)
-    {
-        ADD_FAILURE() << "must parse: " << r.GetError().ToString() << "\n" << bytes;
-        return SipMessage();
-    }
-    return r.GetValue();
-}
+using test::MustParse;
 
 ParseError
 MustReject(const std::string& bytes)

@@ -4,6 +4,10 @@
 #ifndef SIPBED_TESTS_UNIT_TEST_SUPPORT_H
 #define SIPBED_TESTS_UNIT_TEST_SUPPORT_H
 
+#include "models/sip/sip-parser.h"
+
+#include <gtest/gtest.h>
+
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
@@ -94,6 +98,20 @@ LoadExpectedTsv()
 }
 
 /// Bytes from a hex string ("30 82 01 52"); spaces are ignored.
+/// The message `bytes` parse to; a test failure (and an empty message) if
+/// they do not.
+inline SipMessage
+MustParse(const std::string& bytes)
+{
+    auto r = ParseDatagram(std::string_view(bytes));
+    if (!r)
+    {
+        ADD_FAILURE() << "must parse: " << r.GetError().ToString() << "\n" << bytes;
+        return SipMessage();
+    }
+    return r.GetValue();
+}
+
 inline std::string
 Hex(std::string_view hex)
 {

@@ -9,6 +9,8 @@
 #include "models/sip/transaction-layer.h"
 #include "models/sip/transaction-messages.h"
 
+#include "tests/unit/test-support.h"
+
 #include <gtest/gtest.h>
 
 #include <iostream>
@@ -23,6 +25,7 @@ namespace
 {
 
 using Kind = TransactionTransport::Kind;
+using test::MustParse;
 
 constexpr TimeNs kMs = 1000000;
 constexpr TimeNs kSec = 1000 * kMs;
@@ -42,18 +45,6 @@ const TransportAddress kServerUdp = Addr(TransportKind::kUdp, 0xC0000202, 5060);
 const TransportAddress kServerTcp = Addr(TransportKind::kTcp, 0xC0000202, 5060);
 const TransportAddress kClientUdp = Addr(TransportKind::kUdp, 0xC000020A, 5062); // 192.0.2.10
 const TransportAddress kClientTcp = Addr(TransportKind::kTcp, 0xC000020A, 40001, 7);
-
-SipMessage
-MustParse(const std::string& bytes)
-{
-    auto r = ParseDatagram(bytes);
-    if (!r)
-    {
-        ADD_FAILURE() << "must parse: " << r.GetError().ToString() << "\n" << bytes;
-        return SipMessage();
-    }
-    return r.GetValue();
-}
 
 /// What the peer sees: the message serialized and parsed again.
 SipMessage
