@@ -27,6 +27,8 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <map>
+#include <numeric>
 #include <memory>
 
 namespace sipbed
@@ -216,6 +218,32 @@ class AvalancheRestartScenario : public Scenario
             }
         }
         sum.Set("peak_offered_load_rps", peak);
+        // Boot burst against retry rounds: the offered load before the first
+        // backoff retry after the failure is due (first attempts, their
+        // challenges and retransmissions) and from then on.
+        const Time firstRetry = m_retriesDue.empty() ? Time::Max() : Seconds(double(m_retriesDue.begin()->first));
+        double peakFirst = 0;
+        double peakRetries = 0;
+        for (const Sample1s& s : m_samples)
+        {
+            // A sample covers the second before s.t.
+            if (s.t > m_failureTime)
+            {
+                double& phasePeak = s.t <= firstRetry ? peakFirst : peakRetries;
+                phasePeak = std::max(phasePeak, s.offered);
+            }
+        }
+        sum.Set("peak_first_round_load_rps", peakFirst);
+        sum.Set("peak_retry_rounds_load_rps", m_retriesDue.empty() ? CellValue() : CellValue(peakRetries));
+        uint32_t retriesPeak = 0;
+        for (const auto& [second, count] : m_retriesDue)
+        {
+            retriesPeak = std::max(retriesPeak, count);
+        }
+        sum.Set("backoff_retries_count", static_cast<int64_t>(std::accumulate(
+            m_retriesDue.begin(), m_retriesDue.end(), uint64_t{0},
+            [](uint64_t n, const auto& entry) { return n + entry.second; })));
+        sum.Set("peak_retries_due_per_s", static_cast<int64_t>(retriesPeak));
         // Reachable: some flow up and bound. The least seen from the failure
         // until every UA is registered again or the end.
         double minReachable = 1;
@@ -233,7 +261,11 @@ class AvalancheRestartScenario : public Scenario
         if (m_policy == "draft" || m_policy == "rfc5626")
         {
             const double base = m_failure == "edge-crash" && m_flows > 1 ? 90 : 30;
-            sum.Set("backoff_bound_rps", 2.0 * m_uas / (2 * base));
+            const double attempts = 2.0 * m_uas / (2 * base);
+            sum.Set("backoff_bound_attempts_per_s", attempts);
+            // Each attempt is two REGISTERs at the registrar (401 challenge,
+            // then the authenticated one); retransmissions come on top.
+            sum.Set("backoff_bound_rps", 2 * attempts);
         }
         for (double q : {0.5, 0.9, 0.99})
         {
@@ -309,6 +341,13 @@ class AvalancheRestartScenario : public Scenario
         void OnBackoff(uint32_t flow, const BackoffDecision& d) override
         {
             SipDeployment::RecordBackoff(m_s.m_context->GetEvents(), m_ua, flow, d);
+            // The retry this decision schedules, by the second it is due
+            // (decisions from the failure on: earlier ones belong to the
+            // initial registration).
+            if (Simulator::Now() >= m_s.m_failureTime)
+            {
+                ++m_s.m_retriesDue[static_cast<int64_t>(Simulator::Now().GetSeconds() + d.delayS)];
+            }
         }
 
       private:
@@ -423,6 +462,7 @@ class AvalancheRestartScenario : public Scenario
     std::vector<std::string> m_aors; ///< AOR of each UA
     std::vector<uint32_t> m_siteFirstUa; ///< first UA of each site, then the UA count
     std::vector<Sample1s> m_samples;
+    std::map<int64_t, uint32_t> m_retriesDue; ///< retries of decisions made from the failure on, by the second due
     uint64_t m_lastArrivals = 0;
     uint64_t m_registrationsAtFailure = 0;
     uint64_t m_registerMessagesAtFailure = 0;

@@ -217,8 +217,8 @@ ScenarioRunner::ResetSimulatorState()
     ns3::Mac64Address::ResetAllocationIndex();
 }
 
-RunResult
-ScenarioRunner::Run(const std::string& name, const RunOptions& options)
+const ScenarioInfo&
+ScenarioRunner::FindScenario(const std::string& name)
 {
     const ScenarioInfo* scenario = ScenarioRegistry::Get().Find(name);
     if (!scenario)
@@ -231,7 +231,13 @@ ScenarioRunner::Run(const std::string& name, const RunOptions& options)
         throw BadInputError("unknown scenario '" + name +
                             "' (known: " + (known.empty() ? "none" : known) + ")");
     }
-    return Run(*scenario, options);
+    return *scenario;
+}
+
+RunResult
+ScenarioRunner::Run(const std::string& name, const RunOptions& options)
+{
+    return Run(FindScenario(name), options);
 }
 
 RunResult

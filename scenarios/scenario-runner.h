@@ -110,6 +110,12 @@ class ScenarioRunner
     static RunResult Run(const std::string& name, const RunOptions& options);
 
     /**
+     * \return the registered scenario \p name
+     * \throw BadInputError naming the known scenarios if there is none
+     */
+    static const ScenarioInfo& FindScenario(const std::string& name);
+
+    /**
      * Check the inputs of a run without running it.
      *
      * \throw BadInputError

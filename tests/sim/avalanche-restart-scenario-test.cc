@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <sstream>
 
 namespace
@@ -39,9 +40,21 @@ Overloaded(const std::string& policy)
 TEST_F(AvalancheRestartScenarioTest, DraftReportsItsPeakLoadBesideTheBoundItsBackoffImplies)
 {
     const nlohmann::json s = Run("draft", Overloaded("draft"));
-    // 2N/W with W = 2 x 30 s: every flow of a booting UA has failed.
-    EXPECT_DOUBLE_EQ(s["backoff_bound_rps"].get<double>(), 2.0 * 60 / 60);
-    EXPECT_GT(s["peak_offered_load_rps"].get<double>(), 0.0);
+    // 2N/W with W = 2 x 30 s: every flow of a booting UA has failed; two
+    // REGISTERs per attempt (challenge, authenticated).
+    EXPECT_DOUBLE_EQ(s["backoff_bound_attempts_per_s"].get<double>(), 2.0 * 60 / 60);
+    EXPECT_DOUBLE_EQ(s["backoff_bound_rps"].get<double>(), 2 * 2.0 * 60 / 60);
+    // The peak is the larger of the boot burst and the retry rounds.
+    const double first = s["peak_first_round_load_rps"].get<double>();
+    const double retries = s["peak_retry_rounds_load_rps"].get<double>();
+    EXPECT_GT(first, 0.0);
+    EXPECT_GT(retries, 0.0);
+    EXPECT_DOUBLE_EQ(s["peak_offered_load_rps"].get<double>(), std::max(first, retries));
+    // The overloaded boot made UAs back off, and their retries are spread
+    // over [0.5 W, W] = 30 s: no second holds a fifth of them.
+    const int64_t backedOff = s["backoff_retries_count"].get<int64_t>();
+    EXPECT_GE(backedOff, 20);
+    EXPECT_LT(s["peak_retries_due_per_s"].get<int64_t>() * 5, backedOff);
 }
 
 TEST_F(AvalancheRestartScenarioTest, ImmediateRetryCollapsesWhereTheOutboundBackoffRecovers)
