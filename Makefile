@@ -19,12 +19,15 @@ CMAKE_COMMON := -DSIPBED_SHARED_DIR=$(SHARED_ABS) -DCMAKE_TARGET_MESSAGES=OFF --
 MAKEFLAGS += --no-print-directory
 
 .DEFAULT_GOAL := build
-.PHONY: help deps build test run asan fuzz bench format clean
+.PHONY: help deps build test run install asan fuzz bench format clean
 
 help:
 	@echo "make build   install missing packages, configure build/ (Release) once, build"
 	@echo "make test    build, then run every test (ctest: unit, sim, pytest)"
-	@echo "make run     build, then the demo: small nat-keepalive and basic-call runs into results/, and a table"
+	@echo "make run     build, then the demo (a couple of minutes): flow recovery with 1 and 2 flows,"
+	@echo "             avalanche restart with draft backoff against immediate retries; results and"
+	@echo "             figures under results/demo/, and a summary table"
+	@echo "make install build, then install the sipbed program (/usr/local/bin) and the Python package for /usr/bin/python3"
 	@echo "make asan    build and test in build-asan/ with AddressSanitizer + UBSan"
 	@echo "make fuzz    build the libFuzzer targets in build-fuzz/ (clang), run each FUZZ_SECONDS"
 	@echo "make bench   build, then run every Google Benchmark program"
@@ -44,7 +47,10 @@ test: build
 	@ctest --test-dir build --output-on-failure -j$(JOBS)
 
 run: build
-	@scripts/demo.sh build/sipbed
+	@PYTHONPATH=build/python /usr/bin/python3 scripts/demo.py --out results/demo
+
+install: build
+	@cmake --install build
 
 asan: deps
 	@if [ ! -f build-asan/CMakeCache.txt ]; then \

@@ -146,9 +146,12 @@ class AvalancheRestartScenario : public Scenario
             {
                 hostNames.push_back("host-" + std::to_string(s) + "-" + std::to_string(h));
                 Ptr<SipNodeApplication> app = m_deploy->InstallApp(site.hosts.Get(h), hostNames.back());
-                app->SetStartTime(Seconds(start->GetValue(0, p.GetTime("register_spread").GetSeconds())));
                 for (uint32_t k = 0; k < perHost && ua < m_uas && (h * perHost + k) < perNat; ++k, ++ua)
                 {
+                    // Each UA first registers at its own time in [0, register_spread);
+                    // after a reboot at once (the power cut spreads the boots).
+                    const Time firstRegister = Seconds(start->GetValue(0, p.GetTime("register_spread").GetSeconds()));
+                    const size_t element = app->GetElementCount();
                     m_listeners.push_back(std::make_unique<UaEvents>(*this, ua));
                     const UaConfig uc = SipDeployment::UserConfig(base, ua);
                     const Ipv4Address ip = site.hostAddresses[h];
@@ -159,7 +162,20 @@ class AvalancheRestartScenario : public Scenario
                                         m_flowsUp[index] = 0; // (re)booted: no flow yet
                                         return std::make_unique<UserAgent>(env, m_deploy->Client(ip, localPort), uc, listener);
                                     },
-                                    [](SipElement& e) { static_cast<UserAgent&>(e).Register(); });
+                                    [app, element, firstRegister](SipElement& e) {
+                                        if (Simulator::Now() >= firstRegister)
+                                        {
+                                            static_cast<UserAgent&>(e).Register();
+                                            return;
+                                        }
+                                        Simulator::Schedule(firstRegister - Simulator::Now(), [app, element, ue = &e]() {
+                                            // unless the host went down meanwhile
+                                            if (app->GetElement(element) == ue)
+                                            {
+                                                static_cast<UserAgent*>(ue)->Register();
+                                            }
+                                        });
+                                    });
                 }
             }
             if (m_failure == "power-cut")
