@@ -91,13 +91,55 @@ RawUdpPacketsPerWallSecond(uint32_t uas, double seconds, double gap, uint64_t& d
     return delivered / wall;
 }
 
+/// \return argv[i] as a number in [min, max], or `fallback` when absent; exits 2 otherwise.
+double
+Argument(int argc, char** argv, int i, const char* name, double fallback, double min, double max)
+{
+    if (argc <= i)
+    {
+        return fallback;
+    }
+    char* end = nullptr;
+    const double value = std::strtod(argv[i], &end);
+    if (end == argv[i] || *end != '\0' || !(value >= min && value <= max))
+    {
+        std::fprintf(stderr,
+                     "sipbed-bench-avalanche-scale: %s: '%s' is not a number in [%g, %g]\n"
+                     "usage: sipbed-bench-avalanche-scale [UAS [SIMULATED_SECONDS]]\n",
+                     name, argv[i], min, max);
+        std::exit(2);
+    }
+    return value;
+}
+
+int
+Bench(uint32_t uas, double seconds);
+
 } // namespace
 
 int
 main(int argc, char** argv)
 {
-    const uint32_t uas = argc > 1 ? static_cast<uint32_t>(std::strtoul(argv[1], nullptr, 10)) : 100000;
-    const double seconds = argc > 2 ? std::strtod(argv[2], nullptr) : 3600;
+    // The registrar crashes at 300 s and is back at 360 s: the run must go past that.
+    const auto uas = static_cast<uint32_t>(Argument(argc, argv, 1, "UAS", 100000, 40, 100000));
+    const double seconds = Argument(argc, argv, 2, "SIMULATED_SECONDS", 3600, 361, 86400);
+    try
+    {
+        return Bench(uas, seconds);
+    }
+    catch (const std::exception& e)
+    {
+        std::fprintf(stderr, "sipbed-bench-avalanche-scale: %s\n", e.what());
+        return 1;
+    }
+}
+
+namespace
+{
+
+int
+Bench(uint32_t uas, double seconds)
+{
     std::printf("avalanche-scale: %u UAs (%u per host node, %u per NAT), UDP + STUN, NAT UDP timeout 60 s,\n"
                 "registrar crash at 300 s, restart at 360 s, %.0f s simulated\n",
                 uas, kUasPerHost, kUasPerNat, seconds);
@@ -160,3 +202,5 @@ main(int argc, char** argv)
                 (packets / r.wallSeconds) / raw);
     return 0;
 }
+
+} // namespace
