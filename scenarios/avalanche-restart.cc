@@ -94,22 +94,26 @@ class AvalancheRestartScenario : public Scenario
         m_deploy = std::make_unique<SipDeployment>(context, kind);
         const TransportAddress registrar = m_deploy->AddressOf(m_topo.registrar);
 
-        // Servers, each behind its own capacity model.
+        // Servers, each behind its own capacity model. The watched server
+        // (the one that restarts: edge proxy 0 for edge-crash, else the
+        // registrar) has the scenario's capacity parameters; the others keep
+        // ServerCapacity's defaults (calibration.md), so that the measured
+        // server is the bottleneck and not a neighbour with the same
+        // artificial limit.
+        const bool edgeWatched = m_failure == "edge-crash";
         m_registrarApp = m_deploy->AddRegistrar(m_topo.registrar, profile, &m_registrar);
-        m_registrarCpu = MakeCapacity(p);
+        m_registrarCpu = edgeWatched ? CreateObject<ServerCapacity>() : MakeCapacity(p);
         m_registrarApp->EnableServerCapacity(0, m_registrarCpu);
         std::vector<Ptr<SipNodeApplication>> edgeApps;
         const std::vector<TransportAddress> edges =
             m_deploy->AddEdgeProxies(m_topo.edgeProxies, registrar, profile, &edgeApps);
         for (const Ptr<SipNodeApplication>& app : edgeApps)
         {
-            Ptr<ServerCapacity> cpu = MakeCapacity(p);
+            Ptr<ServerCapacity> cpu = edgeWatched && m_edgeCpus.empty() ? MakeCapacity(p) : CreateObject<ServerCapacity>();
             app->EnableServerCapacity(0, cpu);
             m_edgeCpus.push_back(cpu);
         }
-        // The server whose load is measured: the one that restarts (the
-        // registrar after a power cut).
-        m_watched = m_failure == "edge-crash" ? m_edgeCpus[0] : m_registrarCpu;
+        m_watched = edgeWatched ? m_edgeCpus[0] : m_registrarCpu;
 
         // UAs: uas_per_host on each host node, all outbound.
         UaConfig base;
@@ -496,7 +500,9 @@ AvalancheRestartScenarioInfo()
     info.SetDescription(
         "UAs (uas_per_host on each host node, uas_per_nat behind each NAT) keep `flows` outbound flows "
         "through as many edge proxies to a registrar; the registrar and the edge proxies sit behind the "
-        "server capacity model (register_cost, queue_limit, overload drop or 503 with retry_after). At "
+        "server capacity model; the watched one (the server that restarts: edge proxy 0 for edge-crash, "
+        "else the registrar) has register_cost, queue_limit and overload (drop or 503 with retry_after), "
+        "the others calibration.md's defaults. At "
         "failure_time the registrar or edge proxy 0 crashes and restarts after failure_duration, or every "
         "site loses power and its UAs boot over boot_spread. UAs retry per `policy`: the outbound "
         "backoff (draft, rfc5626), at once (immediate) or every fixed_interval +- fixed_jitter (fixed). "
@@ -510,11 +516,11 @@ AvalancheRestartScenarioInfo()
     p.AddEnum("policy", "draft", {"draft", "rfc5626", "immediate", "fixed"}, "how UAs retry a failed registration");
     p.AddDuration("fixed_interval", 300, "policy fixed: time between attempts").Range(1, 86400);
     p.AddDuration("fixed_jitter", 10, "policy fixed: +- uniform jitter").Range(0, 86400);
-    p.AddDuration("register_cost", 0.00007, "server time for one REGISTER (calibration.md: 50-100 us)")
+    p.AddDuration("register_cost", 0.00007, "watched server's time for one REGISTER (calibration.md: 50-100 us)")
         .Range(0.000001, 10);
-    p.AddInt("queue_limit", 1000, "messages that may wait at each server").Range(1, 10000000).Unit("messages");
-    p.AddEnum("overload", "503", {"drop", "503"}, "what a full queue does to an arrival");
-    p.AddDuration("retry_after", 0, "Retry-After of the 503s (0: none)").Range(0, 86400);
+    p.AddInt("queue_limit", 1000, "messages that may wait at the watched server").Range(1, 10000000).Unit("messages");
+    p.AddEnum("overload", "503", {"drop", "503"}, "what the watched server's full queue does to an arrival");
+    p.AddDuration("retry_after", 0, "Retry-After of the watched server's 503s (0: none)").Range(0, 86400);
     p.AddEnum("failure", "registrar-crash", {"registrar-crash", "edge-crash", "power-cut"}, "what happens at failure_time");
     p.AddDuration("failure_time", 60, "when").Range(1, 86400);
     p.AddDuration("failure_duration", 60, "server down / power off").Range(0, 86400);
