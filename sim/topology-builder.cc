@@ -1,5 +1,6 @@
 #include "sim/topology-builder.h"
 
+#include "sim/core-routing.h"
 #include "sim/fault-helper.h"
 #include "sim/nat-helper.h"
 
@@ -295,7 +296,12 @@ TopologyBuilder::Build(const TopologyConfig& c)
     stack.SetRoutingHelper(staticRouting);
     stack.Install(t.allNodes);
 
-    Ptr<Ipv4StaticRouting> coreRouting = staticRouting.GetStaticRouting(t.core->GetObject<Ipv4>());
+    // The core routes in constant time per packet (core-routing.h: ns-3's
+    // static routing scans every interface and route, one per site); set
+    // before its interfaces come up so that its static routes learn them.
+    Ptr<CoreRouting> coreRoutingProtocol = CreateObject<CoreRouting>();
+    t.core->GetObject<Ipv4>()->SetRoutingProtocol(coreRoutingProtocol);
+    Ptr<Ipv4StaticRouting> coreRouting = coreRoutingProtocol->GetStaticRouting();
     Attacker& a = t.attacker;
     if (a.node)
     {
