@@ -7,13 +7,13 @@ of 20, 503 without Retry-After when full). The sweep runs every policy with
 peak offered load, amplification), and plots time to 90 % and amplification
 against the policy with 95 % confidence intervals over the seeds.
 
-usage: PYTHONPATH=build/python /usr/bin/python3 examples/avalanche-policies.py [OUT_DIR]
-(about 10 minutes on 2 cores: `immediate` collapses and its runs carry a
-message storm; the other policies take about a second each)
+usage: PYTHONPATH=build/python /usr/bin/python3 examples/avalanche-policies.py [--workers N] [OUT_DIR]
+(minutes: `immediate` collapses and its runs carry a message storm; the
+other policies take about a second each)
 """
 
+import argparse
 import pathlib
-import sys
 
 import sipbed
 from sipbed import plot
@@ -25,9 +25,14 @@ METRICS = ["time_to_90_percent_s", "peak_offered_load_rps", "messages_per_regist
 
 
 def main():
-    out = pathlib.Path(sys.argv[1] if len(sys.argv) > 1 else "results/avalanche-policies")
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("out", nargs="?", default="results/avalanche-policies", type=pathlib.Path,
+                        help="output directory, which must not exist (default results/avalanche-policies)")
+    parser.add_argument("--workers", type=int, default=2, help="worker processes (default 2)")
+    args = parser.parse_args()
+    out = args.out
     grid = [dict(SCENARIO, policy=p) for p in ("draft", "rfc5626", "immediate", "fixed")]
-    frame = sipbed.sweep("avalanche-restart", grid, seeds=3, workers=2, out=out / "runs")
+    frame = sipbed.sweep("avalanche-restart", grid, seeds=3, workers=args.workers, out=out / "runs")
     ok = frame[frame["status"] == "ok"]
     table = ok.groupby("policy", sort=False)[METRICS].mean()
     print(table.to_string(float_format=lambda v: f"{v:.3g}"))

@@ -240,17 +240,22 @@ class AvalancheRestartScenario : public Scenario
         sum.Set("peak_offered_load_rps", peak);
         // Boot burst against retry rounds: the offered load before the first
         // backoff retry after the failure is due (first attempts, their
-        // challenges and retransmissions) and from then on.
+        // challenges and retransmissions), and while retries are due (from
+        // the first to 2 s after the last: later peaks are refresh waves).
         const Time firstRetry = m_retriesDue.empty() ? Time::Max() : Seconds(double(m_retriesDue.begin()->first));
+        const Time lastRetry = m_retriesDue.empty() ? Time::Max() : Seconds(double(m_retriesDue.rbegin()->first + 2));
         double peakFirst = 0;
         double peakRetries = 0;
         for (const Sample1s& s : m_samples)
         {
             // A sample covers the second before s.t.
-            if (s.t > m_failureTime)
+            if (s.t > m_failureTime && s.t <= firstRetry)
             {
-                double& phasePeak = s.t <= firstRetry ? peakFirst : peakRetries;
-                phasePeak = std::max(phasePeak, s.offered);
+                peakFirst = std::max(peakFirst, s.offered);
+            }
+            else if (s.t > firstRetry && s.t <= lastRetry)
+            {
+                peakRetries = std::max(peakRetries, s.offered);
             }
         }
         sum.Set("peak_first_round_load_rps", peakFirst);

@@ -793,6 +793,13 @@ def metric_summary(frame, parameter, metric, hue=None):
     return pd.DataFrame.from_records(records, columns=keys + ["n", "mean", "low", "high"])
 
 
+def needs_log_scale(values, factor=50):
+    """Whether positive ``values`` span ``factor`` or more (then a linear
+    axis would flatten the small ones); False if any is zero or negative."""
+    values = np.asarray(values, dtype=float)
+    return bool(len(values) and (values > 0).all() and values.max() / values.min() >= factor)
+
+
 def metric_vs_parameter(frame, parameter, metric, path, hue=None):
     """A sweep's ``metric`` against ``parameter``: mean over seeds and 95% CI.
 
@@ -802,17 +809,21 @@ def metric_vs_parameter(frame, parameter, metric, path, hue=None):
     intervals (none for a single value); the number of values per point is
     in the title when it is the same everywhere, else written next to each
     point. A numeric parameter spanning a factor of 50 or more gets a log
-    x-axis; a text or boolean one gets one position per value, unconnected.
+    x-axis, means spanning a factor of 50 or more a log y-axis; a text or
+    boolean parameter gets one position per value, unconnected.
     """
     rows = _sweep_rows(frame, parameter, metric, hue, "metric_vs_parameter")
     failed = len(frame) - len(rows)
     summary = metric_summary(rows, parameter, metric, hue)
     if summary.empty:
         raise ValueError(f"metric_vs_parameter: no successful run has a value of {metric!r}")
-    column = summary[parameter]
+    column = rows[parameter].dropna()
     numeric = pd.api.types.is_numeric_dtype(column) and not pd.api.types.is_bool_dtype(column)
+    # Every value swept, also those where no run has the metric (a time to
+    # 90 % that was never reached): they keep their place, marked.
     levels = sorted(column.unique(), key=float if numeric else str)
     positions = {v: (float(v) if numeric else i) for i, v in enumerate(levels)}
+    without = [v for v in levels if v not in set(summary[parameter])]
     fig, (ax,), legend_ax = _panels("metric_vs_parameter", 1, 1)
     same_n = summary["n"].nunique() == 1
     groups = summary.groupby(hue, sort=True, dropna=False) if hue is not None else [(None, summary)]
@@ -828,8 +839,18 @@ def metric_vs_parameter(frame, parameter, metric, path, hue=None):
                 ax.annotate(f"n={n}", (xi, yi), textcoords="offset points", xytext=(7, -3), fontsize=7,
                             color=f"C{i}", ha="left", va="top",
                             bbox=dict(boxstyle="round,pad=0.15", facecolor="white", edgecolor="none", alpha=0.8))
-    if numeric and levels[0] > 0 and levels[-1] / levels[0] >= 50:
+    if numeric and needs_log_scale(levels):
         ax.set_xscale("log")
+    means = summary["mean"].to_numpy(dtype=float)
+    if needs_log_scale(means):
+        # Means a factor of 50 apart would flatten the small ones to zero on
+        # a linear axis; a confidence interval reaching below zero is cut
+        # at the axis' bottom.
+        ax.set_yscale("log")
+        ax.set_ylim(bottom=means.min() / 3)
+    for v in without:
+        ax.annotate("no value\n(in no run)", (positions[v], 0.02), xycoords=("data", "axes fraction"),
+                    ha="center", va="bottom", fontsize=9, color="0.4")
     if not numeric or len(levels) <= 8:
         ax.set_xticks(list(positions.values()), [_value_text(v) for v in levels])
         ax.xaxis.set_minor_locator(NullLocator())
@@ -845,6 +866,8 @@ def metric_vs_parameter(frame, parameter, metric, path, hue=None):
         counted = f"n = {summary['n'].iloc[0]} per point" if same_n else "n per point as marked"
         statistics = f"mean over seeds with 95% confidence interval (Student t), {counted}"
     note = f"; {failed} failed run{'' if failed == 1 else 's'} left out" if failed else ""
+    if without:
+        note += f"; no value for {parameter} = {', '.join(_value_text(v) for v in without)}"
     fig.suptitle(f"{metric} against {parameter}\n{statistics}{note}", fontsize=12)
     return _save(fig, path)
 

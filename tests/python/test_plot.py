@@ -345,3 +345,13 @@ def test_metric_vs_parameter_names_a_missing_column_and_refuses_only_failures(tm
     failed = frame.assign(status="failed")
     with pytest.raises(ValueError, match="no successful run"):
         plot.metric_vs_parameter(failed, "queue_limit", "time_to_90_percent_s", tmp_path / "m.png")
+
+
+@pytest.mark.parametrize("values, expected", [
+    ([6.9, 6.9, 7.5, 9.9e5], True),   # amplification of draft ... immediate
+    ([58, 58, 309], False),
+    ([0.0, 10.0, 1000.0], False),     # a zero cannot go on a log axis
+    ([], False),
+])
+def test_needs_log_scale_when_values_span_a_factor_of_50(values, expected):
+    assert plot.needs_log_scale(values) is expected
