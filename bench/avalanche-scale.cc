@@ -24,6 +24,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <iostream>
 #include <string>
 
 using namespace ns3;
@@ -149,6 +150,13 @@ Bench(uint32_t uas, double seconds)
     options.outDir = (std::filesystem::temp_directory_path() / ("sipbed-avalanche-scale-" + std::to_string(::getpid())))
                          .string();
     options.seed = 1;
+    if (::isatty(STDERR_FILENO) != 0)
+    {
+        // A long run: simulated time, speed and ETA redrawn on the terminal
+        // (nothing when stderr is a file, to keep logs short).
+        options.progress = &std::cerr;
+        options.progressIsTerminal = true;
+    }
     for (const auto& [name, value] : std::vector<std::pair<std::string, std::string>>{
              {"uas", std::to_string(uas)},
              {"uas_per_host", std::to_string(kUasPerHost)},
