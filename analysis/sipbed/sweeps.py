@@ -1,14 +1,16 @@
 """Parameter sweeps: a grid times seeds, in parallel worker processes."""
 
+import contextlib
 import datetime
 import itertools
 import math
+import multiprocessing
 import os
 import pathlib
+import sys
 import warnings
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
-import multiprocessing
 
 import pandas as pd
 
@@ -137,7 +139,8 @@ def sweep(name, grid, seeds=1, workers=None, out=None, progress=True):
     context = multiprocessing.get_context("spawn")
     bar = _progress_bar(len(jobs), name, progress)
     try:
-        with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=context) as pool:
+        with _spawnable_main(), \
+                ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=context) as pool:
             futures = {pool.submit(_run_one, name, p, s, str(out / f"{i:04d}-seed{s}")): i
                        for i, (p, s) in enumerate(jobs)}
             try:
@@ -168,6 +171,29 @@ def sweep(name, grid, seeds=1, workers=None, out=None, progress=True):
         warnings.warn(f"sweep {name}: {len(failed)} of {len(frame)} runs failed:\n{lines}",
                       RuntimeWarning, stacklevel=2)
     return frame
+
+
+@contextlib.contextmanager
+def _spawnable_main():
+    """Let "spawn" workers start when ``__main__`` is not a file they can run.
+
+    A spawned worker first re-runs the parent's main script by its path; a
+    script read from standard input (``python3 - < script.py``) or from an
+    embedding application has a ``__file__`` such as ``<stdin>`` that does
+    not exist, and every worker would die at start. The workers only need
+    ``sipbed`` (the job is ``sipbed.sweeps._run_one``), so while the pool
+    starts them such a ``__file__`` is hidden, then restored.
+    """
+    main = sys.modules.get("__main__")
+    path = getattr(main, "__file__", None)
+    hide = path is not None and not os.path.isfile(path)
+    if hide:
+        del main.__file__
+    try:
+        yield
+    finally:
+        if hide:
+            main.__file__ = path
 
 
 def _check_points(name, points):

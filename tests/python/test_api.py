@@ -196,3 +196,18 @@ def test_flatten_summary_splits_distributions():
         {"a_count": 3, "d_s": {"mean": 1.0, "p50": 1.0, "p95": 2.0, "max": 2.0, "n": 4}, "x": None})
     assert flat["a_count"] == 3 and flat["d_s.p95"] == 2.0 and flat["d_s.n"] == 4
     assert math.isnan(flat["x"])
+
+
+def test_sweep_works_from_a_script_read_on_standard_input(tmp_path):
+    # Spawned workers re-run the parent's main script by path; "<stdin>" is
+    # no file, and without care every worker dies at start.
+    script = textwrap.dedent(f"""
+        import sipbed
+        frame = sipbed.sweep("avalanche-restart", {{"uas": [20, 40]}}, seeds=1, workers=2,
+                             out={str(tmp_path / "sweep")!r}, progress=False)
+        print(list(frame["status"]))
+    """)
+    done = subprocess.run([sys.executable, "-"], input=script, capture_output=True, text=True,
+                          env=os.environ, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "['ok', 'ok']"
