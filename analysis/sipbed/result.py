@@ -4,11 +4,13 @@
 ``timeseries`` and ``events`` as pandas DataFrames with typed columns:
 
 - ``timeseries``: every column numeric (float64), ``t_s`` first.
-- ``events``: ``t_s`` float64, ``node`` and ``kind`` strings, and each other
-  column numeric where every non-empty cell is a number (``Int64``, pandas'
-  integer type with missing values, when every value is whole; float64
-  otherwise), string where any is not. A column a kind of event does not use
-  is missing (``<NA>``/NaN) in that kind's rows.
+- ``events``: ``t_s`` float64, ``node``, ``kind`` and ``detail`` strings; each
+  other column ``boolean`` if every cell is true or false, string if any
+  other cell is not a number, else float64 if its name
+  ends with a unit (``delay_s``, ``load_rps``, ``_fraction``...) or a value
+  is not whole, else ``Int64`` (pandas' integer type with missing values).
+  So a column has the same type in every run. A column a kind of event does
+  not use is missing (``<NA>``/NaN) in that kind's rows.
 """
 
 import json
@@ -20,6 +22,8 @@ __all__ = ["Result", "load"]
 
 # Columns of events.csv that always hold text, whatever their cells look like.
 _TEXT_EVENT_COLUMNS = ("node", "kind", "detail")
+# Unit suffixes of the results format (DESIGN.md): columns named so are floats.
+_QUANTITY_SUFFIXES = ("_s", "_ms", "_rps", "_per_s", "_fraction", "_ratio", "_bytes", "_kbps")
 
 
 class Result:
@@ -73,16 +77,26 @@ def _read_json(path):
         raise ValueError(f"{path}: not valid JSON: {e}") from None
 
 
-def _typed_column(series):
-    """A numeric column (Int64 when whole) if every non-empty cell is a number."""
+def _is_quantity(name):
+    """Whether a column name carries a unit suffix (``delay_s``,
+    ``load_rps``, ``success_fraction``...): such a column is a measured
+    quantity, float64 even when a run's values happen to be whole."""
+    return name.endswith(_QUANTITY_SUFFIXES)
+
+
+def _typed_column(name, series):
+    """A column read by the CSV parser, typed by the rules in the module doc."""
+    if series.dtype == bool or (series.dtype == object and
+                                series.dropna().map(lambda v: isinstance(v, bool)).all()):
+        return series.astype("boolean")  # true/false cells (with missing ones)
+    if series.dtype == object:
+        return series.astype("string")  # some cell is not a number
+    if _is_quantity(name):
+        return series.astype("float64")
     present = series.dropna()
-    numbers = pd.to_numeric(present, errors="coerce")
-    if len(present) and numbers.isna().any():
-        return series.astype("string")
-    numbers = pd.to_numeric(series, errors="coerce")
-    if len(present) and (numbers.dropna() % 1 == 0).all() and not numbers.dropna().abs().gt(2**53).any():
-        return numbers.astype("Int64")
-    return numbers.astype("float64")
+    if (present % 1 == 0).all() and not present.abs().gt(2**53).any():
+        return series.astype("Int64")
+    return series.astype("float64")
 
 
 def _read_timeseries(path):
@@ -97,15 +111,13 @@ def _read_events(path):
         return pd.DataFrame({"t_s": pd.Series(dtype="float64"),
                              "node": pd.Series(dtype="string"),
                              "kind": pd.Series(dtype="string")})
-    # Every cell as text first: a column's type is decided on all of its cells.
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
+    frame = pd.read_csv(path, keep_default_na=False, na_values=[""],
+                        dtype={c: "string" for c in _TEXT_EVENT_COLUMNS})
     for column in frame.columns:
         if column == "t_s":
             frame[column] = pd.to_numeric(frame[column], errors="coerce").astype("float64")
-        elif column in _TEXT_EVENT_COLUMNS:
-            frame[column] = frame[column].astype("string")
-        else:
-            frame[column] = _typed_column(frame[column])
+        elif column not in _TEXT_EVENT_COLUMNS:
+            frame[column] = _typed_column(column, frame[column])
     return frame
 
 

@@ -211,3 +211,22 @@ def test_sweep_works_from_a_script_read_on_standard_input(tmp_path):
                           env=os.environ, timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "['ok', 'ok']"
+
+
+def test_event_columns_are_typed_by_their_cells_and_unit_suffix(tmp_path):
+    run = tmp_path / "run"
+    run.mkdir()
+    (run / "config.json").write_text('{"scenario": "x", "seed": 1, "parameters": {}}')
+    (run / "summary.json").write_text("{}")
+    (run / "events.csv").write_text(
+        "t_s,node,kind,ok,count,label,delay_s,detail\n"
+        "1,a,x,true,1,,2,7\n"
+        "2,b,y,,2,hi,,\n"
+        "3,c,z,false,,3,0,done\n")
+    ev = sipbed.load(run).events
+    assert ev["ok"].dtype == "boolean" and ev["ok"].isna().tolist() == [False, True, False]
+    assert str(ev["count"].dtype) == "Int64"          # whole numbers
+    assert ev["label"].dtype == "string"              # "hi" is not a number
+    assert ev["delay_s"].dtype == "float64"           # a unit suffix: float even when whole
+    assert ev["detail"].dtype == "string" and ev.loc[0, "detail"] == "7"
+    assert ev["node"].tolist() == ["a", "b", "c"]
