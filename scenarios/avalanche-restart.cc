@@ -166,7 +166,9 @@ class AvalancheRestartScenario : public Scenario
                                         m_flowsUp[index] = 0; // (re)booted: no flow yet
                                         return std::make_unique<UserAgent>(env, m_deploy->Client(ip, localPort), uc, listener);
                                     },
-                                    [app, element, firstRegister](SipElement& e) {
+                                    // The hook lives in the application: a raw pointer, not
+                                    // a Ptr, or the application would own itself (a leak).
+                                    [app = PeekPointer(app), element, firstRegister](SipElement& e) {
                                         if (Simulator::Now() >= firstRegister)
                                         {
                                             static_cast<UserAgent&>(e).Register();
