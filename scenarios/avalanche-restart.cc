@@ -234,7 +234,9 @@ class AvalancheRestartScenario : public Scenario
         double peak = 0;
         for (const Sample1s& s : m_samples)
         {
-            if (s.t >= m_failureTime)
+            // A sample's rate covers the second before s.t: the one taken at
+            // the failure time is the load before it.
+            if (s.t > m_failureTime)
             {
                 peak = std::max(peak, s.offered);
             }
