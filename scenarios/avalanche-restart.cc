@@ -38,8 +38,6 @@ namespace
 
 using namespace ns3;
 
-const char* const kDomain = "example.com";
-
 class AvalancheRestartScenario : public Scenario
 {
   public:
@@ -117,7 +115,7 @@ class AvalancheRestartScenario : public Scenario
 
         // UAs: uas_per_host on each host node, all outbound.
         UaConfig base;
-        base.domain = kDomain;
+        base.domain = SipDeployment::kDomain;
         base.edgeProxy = edges[0];
         base.outbound = true;
         base.profile = profile;
@@ -137,7 +135,7 @@ class AvalancheRestartScenario : public Scenario
         m_aors.clear();
         for (uint32_t i = 0; i < m_uas; ++i)
         {
-            m_aors.push_back("sip:ua" + std::to_string(i) + "@" + kDomain);
+            m_aors.push_back(SipDeployment::AorOf(i));
         }
         m_siteFirstUa.clear();
         uint32_t ua = 0;

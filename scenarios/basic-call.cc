@@ -28,8 +28,6 @@ namespace
 
 using namespace ns3;
 
-const char* const kDomain = "example.com";
-
 class BasicCallScenario : public Scenario
 {
   public:
@@ -107,7 +105,7 @@ class BasicCallScenario : public Scenario
         m_listeners.resize(m_uas);
         m_uaApps.resize(m_uas);
         UaConfig base;
-        base.domain = kDomain;
+        base.domain = SipDeployment::kDomain;
         base.edgeProxy = edgeAddress;
         base.registerExpires = static_cast<uint32_t>(p.GetTime("register_expires").GetSeconds());
         base.keepaliveInterval = p.GetTime("keepalive_interval").GetNanoSeconds();
@@ -295,7 +293,7 @@ class BasicCallScenario : public Scenario
         }
         ++m_callsAttempted;
         auto* ua = static_cast<UserAgent*>(m_uaApps[caller]->GetElement(0));
-        if (!ua || !ua->Call("sip:ua" + std::to_string(callee) + "@" + kDomain, m_holdTime.GetNanoSeconds()))
+        if (!ua || !ua->Call(SipDeployment::AorOf(callee), m_holdTime.GetNanoSeconds()))
         {
             Record("call_failed", caller, {{"status", int64_t(0)}});
         }

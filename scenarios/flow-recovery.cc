@@ -30,8 +30,6 @@ namespace
 
 using namespace ns3;
 
-const char* const kDomain = "example.com";
-
 class FlowRecoveryScenario : public Scenario
 {
   public:
@@ -109,7 +107,7 @@ class FlowRecoveryScenario : public Scenario
             return int64_t(1);
         });
         UaConfig base;
-        base.domain = kDomain;
+        base.domain = SipDeployment::kDomain;
         base.edgeProxy = edges[0];
         base.outbound = true;
         base.profile = m_profile;
@@ -144,7 +142,7 @@ class FlowRecoveryScenario : public Scenario
         m_prober->AddElement({5070, 0, 0}, [this, registrar](const ElementEnvironment& env, uint16_t port) {
             UaConfig uc;
             uc.user = "prober";
-            uc.domain = kDomain;
+            uc.domain = SipDeployment::kDomain;
             uc.edgeProxy = registrar;
             return std::make_unique<UserAgent>(
                 env, m_deploy->Client(m_topo.proxies[0].address, port), uc, m_proberListener.get());
@@ -372,7 +370,7 @@ class FlowRecoveryScenario : public Scenario
         auto* prober = static_cast<UserAgent*>(m_prober->GetElement(0));
         if (prober)
         {
-            const std::string aor = "sip:ua" + std::to_string(ua) + "@" + kDomain;
+            const std::string aor = SipDeployment::AorOf(ua);
             if (prober->SendRequest("OPTIONS", aor))
             {
                 m_pendingProbes[aor].push_back(m_probes.size());

@@ -11,14 +11,6 @@
 namespace sipbed
 {
 
-namespace
-{
-
-/// The name every TLS client expects (the certificate's dNSName).
-const char* const kServerName = "example.com";
-
-} // namespace
-
 SipDeployment::SipDeployment(RunContext& context, TransportKind kind)
     : m_context(context),
       m_kind(kind)
@@ -57,7 +49,7 @@ SipDeployment::Client(ns3::Ipv4Address ip, uint16_t port) const
     e.transport = m_kind;
     if (m_kind == TransportKind::kTls && m_clientTls)
     {
-        e.tls = MakeTlsFilterFactory(m_clientTls, kServerName);
+        e.tls = MakeTlsFilterFactory(m_clientTls, kDomain);
     }
     return e;
 }
@@ -70,7 +62,7 @@ SipDeployment::Server(ns3::Ipv4Address ip, uint16_t port) const
     {
         // A server also connects out (edge proxy to registrar): the same
         // context presents the certificate and checks the peer's.
-        e.tls = MakeTlsFilterFactory(m_serverTls, kServerName);
+        e.tls = MakeTlsFilterFactory(m_serverTls, kDomain);
     }
     return e;
 }
@@ -102,7 +94,7 @@ SipDeployment::AddRegistrar(const sipbed::Server& server, OutboundProfile profil
     const ns3::Ipv4Address ip = server.address;
     app->AddElement(ServerPorts(), [this, ip, profile, live](const ElementEnvironment& env, uint16_t) {
         RegistrarConfig rc;
-        rc.domain = "example.com";
+        rc.domain = kDomain;
         rc.profile = profile;
         rc.password = &SipDeployment::PasswordOf;
         auto r = std::make_unique<Registrar>(env, Server(ip, ServerPort()), rc);
@@ -139,6 +131,12 @@ SipDeployment::AddEdgeProxies(const std::vector<sipbed::Server>& servers,
             });
     }
     return edges;
+}
+
+std::string
+SipDeployment::AorOf(uint32_t ua)
+{
+    return "sip:ua" + std::to_string(ua) + "@" + kDomain;
 }
 
 UaConfig

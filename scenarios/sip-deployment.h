@@ -78,6 +78,12 @@ class SipDeployment
     /// Where a server on `server` is reached on this deployment's transport.
     TransportAddress AddressOf(const sipbed::Server& server) const;
 
+    /// The simulated users' domain; also the name the servers' certificate
+    /// (sec-flows' example.com) carries.
+    static constexpr const char* kDomain = "example.com";
+    /// The address-of-record of user `ua`: "sip:uaN@example.com".
+    static std::string AorOf(uint32_t ua);
+
     /// The simulated users: "uaN" with password "pw-uaN" in "example.com",
     /// and, for outbound, a UUID URN that is the same across reboots.
     static UaConfig UserConfig(const UaConfig& base, uint32_t ua);
