@@ -26,15 +26,12 @@ CoreRouting::CoreRouting() = default;
 CoreRouting::~CoreRouting() = default;
 
 void
-CoreRouting::Refresh()
+CoreRouting::SetIpv4(Ptr<Ipv4> ipv4)
 {
-    m_routes.clear();
+    StaticRoutingWrapper::SetIpv4(ipv4);
+    // The addresses configured before this protocol was installed (loopback).
     m_local.clear();
-    Ptr<Ipv4> ipv4 = GetIpv4();
-    if (!ipv4)
-    {
-        return;
-    }
+    m_routes.clear();
     for (uint32_t i = 0; i < ipv4->GetNInterfaces(); ++i)
     {
         for (uint32_t a = 0; a < ipv4->GetNAddresses(i); ++a)
@@ -96,28 +93,30 @@ void
 CoreRouting::NotifyInterfaceUp(uint32_t interface)
 {
     StaticRoutingWrapper::NotifyInterfaceUp(interface);
-    Refresh();
+    m_routes.clear();
 }
 
 void
 CoreRouting::NotifyInterfaceDown(uint32_t interface)
 {
     StaticRoutingWrapper::NotifyInterfaceDown(interface);
-    Refresh();
+    m_routes.clear();
 }
 
 void
 CoreRouting::NotifyAddAddress(uint32_t interface, Ipv4InterfaceAddress address)
 {
     StaticRoutingWrapper::NotifyAddAddress(interface, address);
-    Refresh();
+    m_local.insert(address.GetLocal().Get());
+    m_routes.clear();
 }
 
 void
 CoreRouting::NotifyRemoveAddress(uint32_t interface, Ipv4InterfaceAddress address)
 {
     StaticRoutingWrapper::NotifyRemoveAddress(interface, address);
-    Refresh();
+    m_local.erase(address.GetLocal().Get());
+    m_routes.clear();
 }
 
 size_t

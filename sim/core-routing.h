@@ -11,8 +11,9 @@
 // node's addresses and a per-destination cache of the static routing's
 // answer, so routing behaves exactly as with the static routes alone.
 //
-// The cache is cleared whenever an interface or address changes, and
-// whenever the number of static routes changes (routes added after setup).
+// The address set follows the address notifications; the cache is cleared
+// whenever an interface or address changes, and whenever the number of
+// static routes changes (routes added after setup).
 #ifndef SIPBED_SIM_CORE_ROUTING_H
 #define SIPBED_SIM_CORE_ROUTING_H
 
@@ -41,6 +42,8 @@ class CoreRouting : public StaticRoutingWrapper
                     LocalDeliverCallback lcb,
                     ErrorCallback ecb) override;
 
+    /// Also takes the addresses the node already has (loopback).
+    void SetIpv4(ns3::Ptr<ns3::Ipv4> ipv4) override;
     void NotifyInterfaceUp(uint32_t interface) override;
     void NotifyInterfaceDown(uint32_t interface) override;
     void NotifyAddAddress(uint32_t interface, ns3::Ipv4InterfaceAddress address) override;
@@ -50,8 +53,6 @@ class CoreRouting : public StaticRoutingWrapper
     size_t GetCachedRouteCount() const;
 
   private:
-    /// Rebuild the set of the node's addresses and drop cached routes.
-    void Refresh();
 
     std::unordered_set<uint32_t> m_local;                                 ///< the node's addresses
     std::unordered_map<uint32_t, ns3::Ptr<ns3::Ipv4Route>> m_routes;      ///< by destination

@@ -13,6 +13,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 
 import pandas as pd
+from tqdm import tqdm
 
 __all__ = ["sweep", "flatten_summary", "grid_points"]
 
@@ -137,7 +138,7 @@ def sweep(name, grid, seeds=1, workers=None, out=None, progress=True):
     out.mkdir(parents=True)
     rows = [None] * len(jobs)
     context = multiprocessing.get_context("spawn")
-    bar = _progress_bar(len(jobs), name, progress)
+    bar = tqdm(total=len(jobs), desc=f"sweep {name}", unit="run", disable=not progress)
     try:
         with _spawnable_main(), \
                 ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=context) as pool:
@@ -206,22 +207,6 @@ def _check_points(name, points):
             _core.check(name, point)
         except ValueError as e:
             raise ValueError(f"grid point {point}: {e}") from None
-
-
-def _progress_bar(total, name, enabled):
-    try:
-        from tqdm import tqdm
-    except ImportError:  # python3-tqdm missing: no bar
-        enabled = False
-    if not enabled:
-        class _Silent:
-            def update(self, n):
-                pass
-
-            def close(self):
-                pass
-        return _Silent()
-    return tqdm(total=total, desc=f"sweep {name}", unit="run")
 
 
 def _frame(rows, parameters):
